@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readConformanceCsv } from "../../test/support/conformance.ts";
 import { projectFromHost } from "./host.ts";
@@ -330,12 +329,6 @@ describe("pageviewRules", () => {
       classify({ user_agent: "WikipediaApp/1" }),
     ];
     for (const verdict of verdicts) for (const id of verdict.rules) expect(ids).toContain(id);
-  });
-
-  it("is documented rule for rule in docs/definition.md", () => {
-    const doc = readFileSync(new URL("../../docs/definition.md", import.meta.url), "utf8");
-    const documented = [...doc.matchAll(/^### Rule `([^`]+)`$/gm)].map((match) => match[1]);
-    expect(documented.sort()).toEqual([...ids].sort());
   });
 });
 

@@ -95,8 +95,8 @@ describe("Geocoder on the default database", () => {
   });
 });
 
-describe("Geocoder against the plain maxmind reader", () => {
-  // Parsing, the network-origin check and the canonical address text must not change any answer.
+describe("Geocoder's own search-tree walk", () => {
+  // mmdb-lib's reader is the reference: the geocoder must find the same record for any address.
   it.each([defaultGeoDatabasePath, ...maxMindTestDatabases.map(conformancePath)])(
     "agrees with the maxmind reader on %s",
     (path) => {

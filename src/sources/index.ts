@@ -6,7 +6,7 @@ import { decompressIfGzip } from "./gzip.ts";
 import { DEFAULT_MAX_LINE_BYTES, type Line, readLineBatches } from "./lines.ts";
 import { parseWebrequestLine } from "./webrequest-json.ts";
 
-export { combinedContentTypeRule, parseCombinedLine } from "./combined-log.ts";
+export { parseCombinedLine } from "./combined-log.ts";
 export { DETECTION_SAMPLE_SIZE, detectFormat, type InputFormat } from "./detect.ts";
 export { DEFAULT_MAX_LINE_BYTES } from "./lines.ts";
 export { parseWebrequestLine } from "./webrequest-json.ts";

@@ -1,0 +1,96 @@
+import type { RefinedRecord } from "./refine.ts";
+
+/** How many malformed lines are listed one by one per reason; the rest are only counted. */
+const listedLinesPerReason = 5;
+
+interface MalformedReason {
+  count: number;
+  examples: string[];
+}
+
+/** Counts what a refine run saw, for the summary printed at the end and the progress line. */
+export class RefineSummary {
+  linesRead = 0;
+  requests = 0;
+  pageviews = 0;
+  redirectsToPageview = 0;
+  readonly pageviewsByAgent = new Map<string, number>();
+  readonly pageviewsByAccess = new Map<string, number>();
+  /** Requests that are not pageviews, by the rule that rejected them. */
+  readonly rejectsByRule = new Map<string, number>();
+  readonly malformedByReason = new Map<string, MalformedReason>();
+  private readonly startedAt = performance.now();
+
+  /** `decidingRules` as the refiner gives them: for a rejection, the rule that failed comes first. */
+  addRecord(record: RefinedRecord, decidingRules: readonly string[]): void {
+    this.linesRead++;
+    this.requests++;
+    if (record.is_pageview) {
+      this.pageviews++;
+      increment(this.pageviewsByAgent, record.agent_type);
+      increment(this.pageviewsByAccess, record.access_method);
+    } else if (record.is_redirect_to_pageview) {
+      this.redirectsToPageview++;
+    } else {
+      increment(this.rejectsByRule, decidingRules[0] ?? "unknown");
+    }
+  }
+
+  /** `where` names the line, e.g. `access.log:17`. The reason's text before `:` is its category. */
+  addMalformed(reason: string, where: string): void {
+    this.linesRead++;
+    const category = reason.split(":", 1)[0] ?? reason;
+    let entry = this.malformedByReason.get(category);
+    if (!entry) {
+      entry = { count: 0, examples: [] };
+      this.malformedByReason.set(category, entry);
+    }
+    entry.count++;
+    if (entry.examples.length < listedLinesPerReason) entry.examples.push(where);
+  }
+
+  get malformed(): number {
+    let total = 0;
+    for (const { count } of this.malformedByReason.values()) total += count;
+    return total;
+  }
+
+  elapsedSeconds(): number {
+    return (performance.now() - this.startedAt) / 1000;
+  }
+
+  format(): string {
+    const seconds = this.elapsedSeconds();
+    const rate = seconds > 0 ? Math.round(this.linesRead / seconds) : 0;
+    const lines = [
+      `lines read: ${this.linesRead}  (${rate.toLocaleString("en-US")} lines/s, ${seconds.toFixed(2)} s)`,
+      `requests: ${this.requests}`,
+      `pageviews: ${this.pageviews}${formatCounts(this.pageviewsByAgent)}`,
+      `pageviews by access method:${formatCounts(this.pageviewsByAccess)}`,
+      `redirects to a pageview: ${this.redirectsToPageview}`,
+      `not pageviews, by deciding rule:${formatCounts(this.rejectsByRule)}`,
+      `malformed lines: ${this.malformed}`,
+    ];
+    for (const [reason, { count, examples }] of sortedByCount(this.malformedByReason)) {
+      const more = count > examples.length ? ", …" : "";
+      lines.push(`  ${reason}: ${count} (${examples.join(", ")}${more})`);
+    }
+    return `${lines.join("\n")}\n`;
+  }
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function sortedByCount<V extends number | { count: number }>(counts: Map<string, V>): [string, V][] {
+  const countOf = (v: V) => (typeof v === "number" ? v : v.count);
+  return [...counts].sort((a, b) => countOf(b[1]) - countOf(a[1]) || a[0].localeCompare(b[0]));
+}
+
+function formatCounts(counts: Map<string, number>): string {
+  if (counts.size === 0) return "";
+  return sortedByCount(counts)
+    .map(([key, count]) => `\n  ${key}: ${count}`)
+    .join("");
+}
