@@ -1,4 +1,5 @@
 import { isPageviewHostname, isWmfHostname, projectFromHost } from "./host.ts";
+import { memoize } from "./memo.ts";
 import type { RawRequest } from "./types.ts";
 import { languageVariantFromPath, pageTitleFromUri } from "./uri.ts";
 import type { XAnalytics } from "./x-analytics.ts";
@@ -193,19 +194,12 @@ function judge(request: RawRequest, xAnalytics: XAnalytics, assumeHtml: boolean)
 }
 
 /** A day of traffic has a few thousand distinct hosts, so their verdicts are memoised. */
-const hostRuleCache = new Map<string, RuleId | null>();
-const HOST_CACHE_LIMIT = 10_000;
+const failingHostRule = memoize((rawHost: string): RuleId | null => {
+  const host = rawHost.trim().toLowerCase();
+  return !isWmfHostname(host) ? "wmf-hostname" : !isPageviewHostname(host) ? "pageview-hostname" : null;
+});
 
-function failingHostRule(rawHost: string): RuleId | null {
-  let rule = hostRuleCache.get(rawHost);
-  if (rule === undefined) {
-    const host = rawHost.trim().toLowerCase();
-    rule = !isWmfHostname(host) ? "wmf-hostname" : !isPageviewHostname(host) ? "pageview-hostname" : null;
-    if (hostRuleCache.size >= HOST_CACHE_LIMIT) hostRuleCache.clear();
-    hostRuleCache.set(rawHost, rule);
-  }
-  return rule;
-}
+const projectOfRawHost = memoize((rawHost: string) => projectFromHost(rawHost.trim()));
 
 function denotesContentConsumption(xAnalytics: XAnalytics): boolean {
   if (xAnalytics.size === 0) return true;
@@ -246,7 +240,7 @@ export interface PageviewInfo {
 /** Project, language variant and title of a pageview (or redirect to one); unknown parts are `-`. */
 export function pageviewInfo(request: RawRequest): PageviewInfo {
   return {
-    project: projectFromHost(request.uri_host.trim()),
+    project: projectOfRawHost(request.uri_host),
     languageVariant: languageVariantFromPath(request.uri_path),
     pageTitle: pageTitleFromUri(request.uri_path, request.uri_query),
   };
