@@ -6,4 +6,10 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-await buildProgram().parseAsync(process.argv);
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  // Failures a user can act on (a missing file, a locked data directory) get one clear line, not a stack.
+  process.stderr.write(`pageviews: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+}

@@ -1,4 +1,5 @@
 import type { ActorRollup } from "../definition/actor-label.ts";
+import { epochMsToHour, HOUR_MS, hourToEpochMs } from "../hours.ts";
 import type { ActorObservation } from "./actor-observation.ts";
 import { type DiffIpFeatures, DiffIpGroupsBuilder, NO_DIFF_IP_FEATURES } from "./diff-ip-groups.ts";
 
@@ -142,9 +143,6 @@ function withPage(pages: string | Set<string> | null, title: string): string | S
 
 export const ROLLUP_WINDOW_HOURS = 24;
 
-const HOUR_FORMAT = /^(\d{4})(\d{2})(\d{2})(\d{2})$/;
-const HOUR_MS = 3_600_000;
-
 /**
  * The hourly partitions a rollup reads: the 24 hours ending at (and including) `endHour`, oldest
  * first. The hour exactly 24 hours before is not part of it.
@@ -154,18 +152,6 @@ export function rollupWindow(endHour: string): string[] {
   const hours: string[] = [];
   for (let i = ROLLUP_WINDOW_HOURS - 1; i >= 0; i--) hours.push(epochMsToHour(end - i * HOUR_MS));
   return hours;
-}
-
-function hourToEpochMs(hour: string): number {
-  const match = HOUR_FORMAT.exec(hour);
-  if (match === null) throw new RangeError(`Not a YYYYMMDDHH hour: ${hour}`);
-  const [, year, month, day, h] = match;
-  return Date.UTC(Number(year), Number(month) - 1, Number(day), Number(h));
-}
-
-function epochMsToHour(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13);
 }
 
 interface RollupAccumulator {

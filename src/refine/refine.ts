@@ -3,9 +3,10 @@ import { accessMethod, accessMethodFromHost } from "../definition/access-method.
 import { classifyPageview, namespaceIdFrom, pageIdFrom, pageviewInfo } from "../definition/pageview.ts";
 import type { RefererData } from "../definition/referer.ts";
 import { spiderRuleFor } from "../definition/spider.ts";
-import type { RawRequest } from "../definition/types.ts";
+import type { AccessMethod, RawRequest } from "../definition/types.ts";
 import type { UserAgentMap, UserAgentParser } from "../definition/user-agent.ts";
-import { parseXAnalytics } from "../definition/x-analytics.ts";
+import { parseXAnalytics, type XAnalytics } from "../definition/x-analytics.ts";
+import { hourOf } from "../hours.ts";
 import type { GeoLocation } from "./geocoder.ts";
 
 /**
@@ -24,7 +25,7 @@ export interface RefinedRecord {
   article: string | null;
   page_id: number | null;
   namespace_id: number | null;
-  access_method: string;
+  access_method: AccessMethod;
   agent_type: "user" | "spider";
   continent: string;
   country_code: string;
@@ -39,6 +40,8 @@ export interface RefinedRecord {
 export interface Refined {
   record: RefinedRecord;
   rules: readonly string[];
+  /** The parsed X-Analytics header, for the actor metrics computed beside refining. */
+  xAnalytics: XAnalytics;
 }
 
 export interface RefineDependencies {
@@ -109,11 +112,6 @@ export function createRefiner(deps: RefineDependencies, options: RefineOptions):
       ua_os_family: userAgent.os_family,
       ua_device_family: userAgent.device_family,
     };
-    return { record, rules: spiderRule ? [...verdict.rules, spiderRule] : verdict.rules };
+    return { record, rules: spiderRule ? [...verdict.rules, spiderRule] : verdict.rules, xAnalytics };
   };
-}
-
-/** `2024-01-02T03:04:05Z` → `2024010203`. Sources normalise `dt`, so fixed offsets are safe. */
-export function hourOf(dt: string): string {
-  return dt.slice(0, 4) + dt.slice(5, 7) + dt.slice(8, 10) + dt.slice(11, 13);
 }

@@ -1,12 +1,5 @@
+import { MalformedTally } from "../sources/malformed-tally.ts";
 import type { RefinedRecord } from "./refine.ts";
-
-/** How many malformed lines are listed one by one per reason; the rest are only counted. */
-const listedLinesPerReason = 5;
-
-interface MalformedReason {
-  count: number;
-  examples: string[];
-}
 
 /** Counts what a refine run saw, for the summary printed at the end and the progress line. */
 export class RefineSummary {
@@ -18,7 +11,7 @@ export class RefineSummary {
   readonly pageviewsByAccess = new Map<string, number>();
   /** Requests that are not pageviews, by the rule that rejected them. */
   readonly rejectsByRule = new Map<string, number>();
-  readonly malformedByReason = new Map<string, MalformedReason>();
+  readonly malformed = new MalformedTally();
   private readonly startedAt = performance.now();
 
   /** `decidingRules` as the refiner gives them: for a rejection, the rule that failed comes first. */
@@ -36,23 +29,9 @@ export class RefineSummary {
     }
   }
 
-  /** `where` names the line, e.g. `access.log:17`. The reason's text before `:` is its category. */
   addMalformed(reason: string, where: string): void {
     this.linesRead++;
-    const category = reason.split(":", 1)[0] ?? reason;
-    let entry = this.malformedByReason.get(category);
-    if (!entry) {
-      entry = { count: 0, examples: [] };
-      this.malformedByReason.set(category, entry);
-    }
-    entry.count++;
-    if (entry.examples.length < listedLinesPerReason) entry.examples.push(where);
-  }
-
-  get malformed(): number {
-    let total = 0;
-    for (const { count } of this.malformedByReason.values()) total += count;
-    return total;
+    this.malformed.add(reason, where);
   }
 
   elapsedSeconds(): number {
@@ -69,12 +48,9 @@ export class RefineSummary {
       `pageviews by access method:${formatCounts(this.pageviewsByAccess)}`,
       `redirects to a pageview: ${this.redirectsToPageview}`,
       `not pageviews, by deciding rule:${formatCounts(this.rejectsByRule)}`,
-      `malformed lines: ${this.malformed}`,
+      `malformed lines: ${this.malformed.total}`,
+      ...this.malformed.formatLines(),
     ];
-    for (const [reason, { count, examples }] of sortedByCount(this.malformedByReason)) {
-      const more = count > examples.length ? ", …" : "";
-      lines.push(`  ${reason}: ${count} (${examples.join(", ")}${more})`);
-    }
     return `${lines.join("\n")}\n`;
   }
 }
@@ -83,9 +59,8 @@ function increment(counts: Map<string, number>, key: string): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
-function sortedByCount<V extends number | { count: number }>(counts: Map<string, V>): [string, V][] {
-  const countOf = (v: V) => (typeof v === "number" ? v : v.count);
-  return [...counts].sort((a, b) => countOf(b[1]) - countOf(a[1]) || a[0].localeCompare(b[0]));
+function sortedByCount(counts: Map<string, number>): [string, number][] {
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
 function formatCounts(counts: Map<string, number>): string {

@@ -1,0 +1,99 @@
+/**
+ * End-to-end ingest of generated traffic (2 M lines over 24 hours) into an empty data directory:
+ * lines/s beside the same run's `zcat | wc -l`, peak RSS, bytes on disk per million pageviews (raw
+ * zone and aggregates apart), and the time to re-process one hour.
+ *
+ *   npm run bench:ingest [-- --lines N]
+ */
+import { spawnSync } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { writeTraffic } from "../src/generate/traffic.ts";
+
+const { values } = parseArgs({ options: { lines: { type: "string", default: "2000000" } } });
+const lines = Number(values.lines);
+const outDir = fileURLToPath(new URL("./.out/", import.meta.url));
+const input = `${outDir}ingest-${lines}.json.gz`;
+const lateInput = `${outDir}ingest-late.json.gz`;
+const dataDir = `${outDir}ingest-data`;
+const pageviews = fileURLToPath(new URL("../bin/pageviews", import.meta.url));
+const start = new Date("2026-01-15T00:00:00Z");
+
+mkdirSync(outDir, { recursive: true });
+if (!existsSync(input)) {
+  const out = createWriteStream(input);
+  await writeTraffic({ seed: 42, start, hours: 24, lines, format: "webrequest", gzip: true }, out);
+  await new Promise((resolve) => out.end(resolve));
+}
+// A few late lines for one hour in the middle of the day, to time the re-processing of an hour.
+{
+  const out = createWriteStream(lateInput);
+  await writeTraffic(
+    {
+      seed: 43,
+      start: new Date("2026-01-15T12:00:00Z"),
+      hours: 1,
+      lines: 100,
+      format: "webrequest",
+      gzip: true,
+    },
+    out,
+  );
+  await new Promise((resolve) => out.end(resolve));
+}
+
+function timed(command: string): { seconds: number; stderr: string; stdout: string } {
+  const started = performance.now();
+  const result = spawnSync("bash", ["-c", command], { encoding: "utf8", maxBuffer: 1 << 26 });
+  if (result.status !== 0) throw new Error(`${command} failed:\n${result.stderr}`);
+  return { seconds: (performance.now() - started) / 1000, stdout: result.stdout, stderr: result.stderr };
+}
+
+function duSize(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.size;
+  return readdirSync(path).reduce((total, name) => total + duSize(join(path, name)), 0);
+}
+
+rmSync(dataDir, { recursive: true, force: true });
+const baseline = timed(`zcat '${input}' | wc -l`);
+const counted = Number(baseline.stdout.trim());
+const run = timed(`'${pageviews}' ingest --data-dir '${dataDir}' '${input}'`);
+const late = timed(`'${pageviews}' ingest --data-dir '${dataDir}' '${lateInput}'`);
+
+const pageviewsIngested = [...run.stderr.matchAll(/^ {2}(user|spider|automated): (\d+)$/gm)]
+  .filter((match) => run.stderr.indexOf(match[0]) > run.stderr.indexOf("pageviews by agent type"))
+  .reduce((total, match) => total + Number(match[2]), 0);
+const peak = /peak memory \(RSS\): (\d+) MiB/.exec(run.stderr)?.[1];
+const hoursReprocessed = /hours updated: (\d+)/.exec(late.stderr)?.[1];
+const rawBytes = duSize(join(dataDir, "raw"));
+const storeBytes = duSize(join(dataDir, "pageviews.duckdb")) + duSize(join(dataDir, "pageviews.duckdb.wal"));
+const perMillion = (bytes: number) => ((bytes / pageviewsIngested) * 1e6) / 2 ** 20;
+const rate = (seconds: number) => Math.round(counted / seconds);
+
+console.log(
+  `input: ${counted.toLocaleString()} lines, 24 hours (${(statSync(input).size / 2 ** 20).toFixed(1)} MiB gzip)`,
+);
+console.log(
+  `zcat | wc -l            ${baseline.seconds.toFixed(2)} s  ${rate(baseline.seconds).toLocaleString()} lines/s`,
+);
+console.log(
+  `pageviews ingest        ${run.seconds.toFixed(2)} s  ${rate(run.seconds).toLocaleString()} lines/s`,
+);
+console.log(`ratio ingest / zcat     ${(baseline.seconds / run.seconds).toFixed(3)}`);
+console.log(`target ≥ 100,000 lines/s → ${rate(run.seconds) >= 100_000 ? "met" : "NOT met"}`);
+console.log(`peak RSS                ${peak} MiB`);
+console.log(`pageviews ingested      ${pageviewsIngested.toLocaleString()}`);
+console.log(
+  `raw zone                ${(rawBytes / 2 ** 20).toFixed(1)} MiB (${perMillion(rawBytes).toFixed(1)} MiB per million pageviews)`,
+);
+console.log(
+  `store (aggregates)      ${(storeBytes / 2 ** 20).toFixed(1)} MiB (${perMillion(storeBytes).toFixed(1)} MiB per million pageviews)`,
+);
+console.log(
+  `late lines for one hour ${late.seconds.toFixed(2)} s, ${hoursReprocessed} hours re-processed (the hour and the later hours its actor labels feed)`,
+);
+console.log(run.stderr.split("\n").slice(-14).join("\n"));

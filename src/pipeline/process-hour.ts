@@ -1,0 +1,140 @@
+import { createHash } from "node:crypto";
+import { automatedActors } from "../definition/actor-label.ts";
+import type { RawRequest } from "../definition/types.ts";
+import { addHours, hourOf } from "../hours.ts";
+import { createRefiner, type Refine, type RefineDependencies } from "../refine/refine.ts";
+import { parseCombinedLine } from "../sources/combined-log.ts";
+import { carriesXAnalytics, type InputFormat } from "../sources/index.ts";
+import { parseWebrequestLine } from "../sources/webrequest-json.ts";
+import type { ProcessedHour, Store } from "../store/store.ts";
+import { HourlyActorMetricsBuilder, ROLLUP_WINDOW_HOURS, rollUp } from "./actor-metrics.ts";
+import { type IpHasher, observeActor } from "./actor-observation.ts";
+import { HourAggregate } from "./hour-aggregate.ts";
+
+/** Raw lines of one landed segment, with what is needed to read them again. */
+export interface SegmentLines {
+  format: InputFormat;
+  host: string | undefined;
+  lines: readonly string[];
+}
+
+export interface HourOutcome {
+  processed: ProcessedHour;
+  pageviewsByAgent: Map<string, number>;
+  automatedByReason: Map<string, number>;
+  malformedByReason: Map<string, number>;
+}
+
+/** What processing hours needs; built once per run so the refiner's caches carry across hours. */
+export interface HourProcessor {
+  process(hour: string, segments: AsyncIterable<SegmentLines>, rawFingerprint: string): Promise<HourOutcome>;
+}
+
+export function createHourProcessor(options: {
+  refineDependencies: RefineDependencies;
+  hashIp: IpHasher;
+  store: Store;
+  definitionVersion: string;
+}): HourProcessor {
+  const { refineDependencies, hashIp, store, definitionVersion } = options;
+  const refiners = {
+    withXAnalytics: createRefiner(refineDependencies, { hasXAnalytics: true }),
+    withoutXAnalytics: createRefiner(refineDependencies, { hasXAnalytics: false }),
+  };
+  const refinerFor = (format: InputFormat): Refine =>
+    carriesXAnalytics(format) ? refiners.withXAnalytics : refiners.withoutXAnalytics;
+
+  return {
+    async process(hour, segments, rawFingerprint) {
+      const seen = new Set<string>();
+      const malformedByReason = new Map<string, number>();
+      const metrics = new HourlyActorMetricsBuilder();
+      const aggregate = new HourAggregate();
+      const pageviewsByAgent = new Map<string, number>();
+      let rawLines = 0;
+
+      for await (const segment of segments) {
+        const refine = refinerFor(segment.format);
+        const parse = lineParser(segment);
+        for (const line of segment.lines) {
+          rawLines++;
+          // Wikimedia's refine drops exact-duplicate raw rows (a DISTINCT over every column); it also
+          // makes landing the same lines twice harmless.
+          const digest = createHash("md5").update(line).digest("base64");
+          if (seen.has(digest)) continue;
+          seen.add(digest);
+          const request = parse(line);
+          if (typeof request === "string" || hourOf(request.dt) !== hour) {
+            // Lines were checked when they landed; this only happens to a segment altered since.
+            const reason = typeof request === "string" ? request : "timestamp outside the hour";
+            malformedByReason.set(reason, (malformedByReason.get(reason) ?? 0) + 1);
+            continue;
+          }
+          const { record, xAnalytics } = refine(request);
+          if (!record.is_pageview && !record.is_redirect_to_pageview) continue;
+          const observation = observeActor(
+            request,
+            {
+              isPageview: record.is_pageview,
+              isRedirectToPageview: record.is_redirect_to_pageview,
+              project: record.project,
+              pageTitle: record.article,
+              agentType: record.agent_type,
+              countryCode: record.country_code,
+              xAnalytics,
+            },
+            hashIp,
+          );
+          if (observation) metrics.add(observation);
+          // pageview_hourly keeps pageviews with a project (redirects feed only the actor metrics).
+          if (record.is_pageview && record.project) {
+            aggregate.add(record, observation?.actorSignature ?? null);
+          }
+        }
+      }
+
+      const hourMetrics = metrics.build(hour);
+      const earlier = await store.actorMetrics(
+        addHours(hour, -(ROLLUP_WINDOW_HOURS - 1)),
+        addHours(hour, -1),
+        aggregate.actorSignatures(),
+      );
+      const automated = automatedActors(
+        rollUp(hour, [...earlier, ...hourMetrics]).filter((rollup) =>
+          aggregate.hasActor(rollup.actorSignature),
+        ),
+      );
+      const { rows, automatedByReason } = aggregate.rowsWithLabels(automated);
+      for (const row of rows) {
+        pageviewsByAgent.set(row.agent_type, (pageviewsByAgent.get(row.agent_type) ?? 0) + row.views);
+      }
+      let malformedLines = 0;
+      for (const count of malformedByReason.values()) malformedLines += count;
+      return {
+        processed: {
+          hour,
+          pageviews: rows,
+          actorMetrics: hourMetrics,
+          automatedActors: [...automated].map(([actorSignature, reasons]) => ({ actorSignature, reasons })),
+          report: {
+            definitionVersion,
+            rawFingerprint,
+            rawLines,
+            distinctLines: seen.size,
+            malformedLines,
+            processedAt: new Date(),
+          },
+        },
+        pageviewsByAgent,
+        automatedByReason,
+        malformedByReason,
+      };
+    },
+  };
+}
+
+function lineParser(segment: SegmentLines): (line: string) => RawRequest | string {
+  if (segment.format === "webrequest") return parseWebrequestLine;
+  const options = { vhost: segment.format === "vhost_combined", host: segment.host };
+  return (line) => parseCombinedLine(line, options);
+}

@@ -1,0 +1,202 @@
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import {
+  ALL_ACCESS,
+  dayKey,
+  dayRange,
+  dayTimestamp,
+  hourRange,
+  hourTimestamp,
+  type KeyRange,
+  monthKey,
+  monthRange,
+  monthTimestamp,
+  storedAccess,
+  storedAgent,
+} from "./serving-keys.ts";
+import type {
+  CountryArticle,
+  CountryViews,
+  Granularity,
+  PerArticleQuery,
+  SeriesQuery,
+  TopArticle,
+  TopByCountryQuery,
+  TopPerCountryQuery,
+  TopQuery,
+  ViewsAt,
+} from "./store.ts";
+
+/**
+ * The Pageview API's reads. Every value is a bound parameter; only table and column names, chosen
+ * from the constants below, vary in the SQL. `all-access` and `all-agents` sum the stored rows.
+ */
+
+const MATCHES_ACCESS = `($access = '${ALL_ACCESS}' OR access_method = $access)`;
+const MATCHES_AGENT = `($agent = 'all-agents' OR agent_type = $agent)`;
+
+interface Buckets {
+  table: string;
+  /** The stored time key that `range` bounds. */
+  column: string;
+  range: (from: string, to: string) => KeyRange;
+  /** The bucket of a row: `column`, or a coarser key computed from it. */
+  bucket: string;
+  timestamp: (bucket: number) => string;
+}
+
+/** Per-article days come from per_article_daily, months sum them; hours read pageview_hourly. */
+const ARTICLE_BUCKETS: Readonly<Record<Granularity, Buckets>> = {
+  hourly: {
+    table: "pageview_hourly",
+    column: "hour",
+    range: hourRange,
+    bucket: "hour",
+    timestamp: hourTimestamp,
+  },
+  daily: {
+    table: "per_article_daily",
+    column: "day",
+    range: dayRange,
+    bucket: "day",
+    timestamp: dayTimestamp,
+  },
+  monthly: {
+    table: "per_article_daily",
+    column: "day",
+    range: dayRange,
+    bucket: "day // 100",
+    timestamp: monthTimestamp,
+  },
+};
+
+const PROJECT_BUCKETS: Readonly<Record<Granularity, Buckets>> = {
+  hourly: {
+    table: "project_hourly",
+    column: "hour",
+    range: hourRange,
+    bucket: "hour",
+    timestamp: hourTimestamp,
+  },
+  daily: { table: "project_daily", column: "day", range: dayRange, bucket: "day", timestamp: dayTimestamp },
+  monthly: {
+    table: "project_monthly",
+    column: "month",
+    range: monthRange,
+    bucket: "month",
+    timestamp: monthTimestamp,
+  },
+};
+
+export async function perArticle(connection: DuckDBConnection, query: PerArticleQuery): Promise<ViewsAt[]> {
+  const buckets = ARTICLE_BUCKETS[query.granularity];
+  const { first, last } = buckets.range(query.from, query.to);
+  // A bucket with views of any access or agent is returned, with 0 when none match (as the API does).
+  const sql = `
+    SELECT ${buckets.bucket} AS bucket,
+      coalesce(sum(views) FILTER (WHERE ${MATCHES_ACCESS} AND ${MATCHES_AGENT}), 0) AS views
+    FROM ${buckets.table}
+    WHERE project = $project AND article = $article AND ${buckets.column} BETWEEN $first AND $last
+    GROUP BY bucket ORDER BY bucket`;
+  return series(connection, sql, buckets, {
+    project: query.project,
+    article: query.article,
+    access: storedAccess(query.access),
+    agent: storedAgent(query.agent),
+    first,
+    last,
+  });
+}
+
+export async function aggregate(connection: DuckDBConnection, query: SeriesQuery): Promise<ViewsAt[]> {
+  const buckets = PROJECT_BUCKETS[query.granularity];
+  const { first, last } = buckets.range(query.from, query.to);
+  const sql = `
+    SELECT ${buckets.bucket} AS bucket, sum(views) AS views
+    FROM ${buckets.table}
+    WHERE project = $project AND ${buckets.column} BETWEEN $first AND $last
+      AND ${MATCHES_ACCESS} AND ${MATCHES_AGENT}
+    GROUP BY bucket ORDER BY bucket`;
+  return series(connection, sql, buckets, {
+    project: query.project,
+    access: storedAccess(query.access),
+    agent: storedAgent(query.agent),
+    first,
+    last,
+  });
+}
+
+async function series(
+  connection: DuckDBConnection,
+  sql: string,
+  buckets: Buckets,
+  params: Record<string, DuckDBValue>,
+): Promise<ViewsAt[]> {
+  if ((params.first as number) > (params.last as number)) return [];
+  const result = await connection.runAndReadAll(sql, params);
+  return result.getRows().map(([bucket, views]) => ({
+    timestamp: buckets.timestamp(Number(bucket)),
+    views: Number(views),
+  }));
+}
+
+export async function top(connection: DuckDBConnection, query: TopQuery): Promise<TopArticle[]> {
+  const [table, column, key] =
+    "day" in query
+      ? ["top_daily", "day", dayKey(query.day)]
+      : ["top_monthly", "month", monthKey(query.month)];
+  const result = await connection.runAndReadAll(
+    `SELECT article, views, rank FROM ${table}
+     WHERE project = $project AND access_method = $access AND ${column} = $key
+     ORDER BY rank, article`,
+    { project: query.project, access: storedAccess(query.access), key },
+  );
+  return result.getRows().map(([article, views, rank]) => ({
+    article: article as string,
+    views: Number(views),
+    rank: rank as number,
+  }));
+}
+
+export async function topByCountry(
+  connection: DuckDBConnection,
+  query: TopByCountryQuery,
+): Promise<CountryViews[]> {
+  const result = await connection.runAndReadAll(
+    `SELECT country_code, views_ceil, rank FROM top_by_country_monthly
+     WHERE project = $project AND access_method = $access AND month = $month
+     ORDER BY rank, country_code`,
+    { project: query.project, access: storedAccess(query.access), month: monthKey(query.month) },
+  );
+  return result.getRows().map(([country, viewsCeil, rank]) => ({
+    country: country as string,
+    viewsCeil: Number(viewsCeil),
+    rank: rank as number,
+  }));
+}
+
+export async function topPerCountry(
+  connection: DuckDBConnection,
+  query: TopPerCountryQuery,
+): Promise<CountryArticle[]> {
+  const result = await connection.runAndReadAll(
+    `SELECT project, article, views, rank FROM top_per_country_daily
+     WHERE country_code = $country AND access_method = $access AND day = $day
+     ORDER BY rank, project, article`,
+    { country: query.country, access: storedAccess(query.access), day: dayKey(query.day) },
+  );
+  return result.getRows().map(([project, article, views, rank]) => ({
+    project: project as string,
+    article: article as string,
+    views: Number(views),
+    rank: rank as number,
+  }));
+}
+
+export async function lastCompleteHour(connection: DuckDBConnection): Promise<Map<string, string>> {
+  const result = await connection.runAndReadAll(
+    "SELECT project, max(hour) FROM project_hourly GROUP BY project ORDER BY project",
+  );
+  return new Map(
+    result.getRows().map(([project, hour]) => [project as string, hourTimestamp(hour as number)]),
+  );
+}

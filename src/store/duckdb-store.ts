@@ -1,0 +1,423 @@
+import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { ActorHourlyMetrics } from "../pipeline/actor-metrics.ts";
+import * as reads from "./duckdb-reads.ts";
+import { HOUR_TABLES, prepareSchema, STAGING_TABLES, STORAGE_VERSION } from "./duckdb-schema.ts";
+import { refreshDay, refreshMonth, sortMonth, unsortedMonths } from "./duckdb-serving.ts";
+import { dayKey, hourKey, hourTimestamp } from "./serving-keys.ts";
+import type {
+  AutomatedActor,
+  CountryArticle,
+  CountryViews,
+  HourState,
+  PageviewHourlyRow,
+  PerArticleQuery,
+  ProcessedHour,
+  SeriesQuery,
+  Store,
+  TopArticle,
+  TopByCountryQuery,
+  TopPerCountryQuery,
+  TopQuery,
+  ViewsAt,
+} from "./store.ts";
+
+/** DuckDB lets one process open a database file; a second one gets this. */
+export class StoreLockedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly pid: number | undefined,
+    options: ErrorOptions,
+  ) {
+    super(
+      `Another pageviews process${pid === undefined ? "" : ` (pid ${pid})`} is using the store ${path}: ` +
+        "only one process at a time can open it. Stop that process, or wait for it to finish.",
+      options,
+    );
+  }
+}
+
+export class StoreReadOnlyError extends Error {}
+
+const LOCK_CONFLICT = /Could not set lock on file/;
+const LOCK_HOLDER = /\(PID (\d+)\)/;
+/** Concurrent API reads; each holds a connection while its query runs. */
+const MAX_READERS = 4;
+
+/**
+ * The embedded store: one DuckDB file. A single process opens it (DuckDB locks the file); inside it,
+ * writes are serialised on one connection, each in one transaction, while reads run on a small pool of
+ * other connections and see only committed data (MVCC), so a reader never sees half an hour.
+ */
+export class DuckDbStore implements Store {
+  readonly #instance: DuckDBInstance;
+  readonly #writer: DuckDBConnection | null;
+  readonly #readers: ReaderPool;
+  #writes: Promise<unknown> = Promise.resolve();
+
+  private constructor(instance: DuckDBInstance, writer: DuckDBConnection | null) {
+    this.#instance = instance;
+    this.#writer = writer;
+    this.#readers = new ReaderPool(instance, MAX_READERS);
+  }
+
+  /** Opens (creating if needed, unless read-only) the store at `path`; `":memory:"` for tests. */
+  static async open(path: string, options: { readOnly?: boolean } = {}): Promise<DuckDbStore> {
+    const readOnly = options.readOnly ?? false;
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, {
+        access_mode: readOnly ? "READ_ONLY" : "READ_WRITE",
+        storage_compatibility_version: STORAGE_VERSION,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : "";
+      if (!LOCK_CONFLICT.test(message)) throw error;
+      const holder = LOCK_HOLDER.exec(message)?.[1];
+      throw new StoreLockedError(path, holder === undefined ? undefined : Number(holder), { cause: error });
+    }
+    try {
+      const connection = await instance.connect();
+      await prepareSchema(connection, path, readOnly);
+      if (readOnly) {
+        connection.closeSync();
+        return new DuckDbStore(instance, null);
+      }
+      for (const ddl of STAGING_TABLES) await connection.run(ddl);
+      return new DuckDbStore(instance, connection);
+    } catch (error) {
+      instance.closeSync();
+      throw error;
+    }
+  }
+
+  async replaceHour(processed: ProcessedHour): Promise<void> {
+    const hour = hourKey(processed.hour);
+    const { report } = processed;
+    let pageviews = 0;
+    for (const row of processed.pageviews) pageviews += row.views;
+    await this.#write(async (connection) => {
+      // Rows land in temporary tables first, so that the transaction holds only set-based statements.
+      await stage(connection, "pageview_staging", processed.pageviews, appendPageview);
+      await stage(connection, "actor_metrics_staging", processed.actorMetrics, appendActorMetrics);
+      await stage(connection, "actor_labels_staging", processed.automatedActors, appendLabel);
+      await inTransaction(connection, async () => {
+        for (const table of HOUR_TABLES)
+          await connection.run(`DELETE FROM ${table} WHERE hour = $hour`, { hour });
+        // Sorted by (project, article): titles compress far better, and zonemaps serve hourly article reads.
+        await connection.run(
+          `INSERT INTO pageview_hourly
+             SELECT $hour, project, language_variant, article, page_id, namespace_id, access_method, agent_type,
+               referer_class, continent, country_code, views, $definitionVersion
+             FROM pageview_staging
+             ORDER BY project, article, access_method, agent_type, country_code, referer_class`,
+          { hour, definitionVersion: report.definitionVersion },
+        );
+        await connection.run("INSERT INTO actor_metrics_hourly SELECT $hour, * FROM actor_metrics_staging", {
+          hour,
+        });
+        await connection.run("INSERT INTO actor_labels_hourly SELECT $hour, * FROM actor_labels_staging", {
+          hour,
+        });
+        await connection.run(
+          `INSERT INTO hours VALUES ($hour, $definitionVersion, $rawFingerprint, $rawLines, $distinctLines,
+             $malformedLines, epoch_ms($processedAt::BIGINT), $pageviews)`,
+          {
+            hour,
+            definitionVersion: report.definitionVersion,
+            rawFingerprint: report.rawFingerprint,
+            rawLines: report.rawLines,
+            distinctLines: report.distinctLines,
+            malformedLines: report.malformedLines,
+            processedAt: report.processedAt.getTime(),
+            pageviews,
+          },
+        );
+      });
+    });
+  }
+
+  async refreshServing(days: readonly string[]): Promise<void> {
+    const dayKeys = [...new Set(days.map(dayKey))].sort((a, b) => a - b);
+    if (dayKeys.length === 0) return;
+    const months = [...new Set(dayKeys.map((day) => Math.floor(day / 100)))];
+    await this.#write((connection) =>
+      inTransaction(connection, async () => {
+        for (const day of dayKeys) await refreshDay(connection, day);
+        for (const month of months) await refreshMonth(connection, month);
+      }),
+    );
+  }
+
+  /**
+   * Sorts each month of per_article_daily that has received day slices since it was last sorted,
+   * except the newest month (still being filled: sorting it now would be undone by tomorrow's slice).
+   * A month of 60 M rows takes about a minute on two cores; each month is its own transaction.
+   */
+  async compact(): Promise<void> {
+    await this.#write(async (connection) => {
+      const newest = await connection.runAndReadAll("SELECT max(day) // 100 FROM per_article_daily");
+      const newestMonth = newest.getRows()[0]?.[0] as number | null;
+      for (const month of await unsortedMonths(connection)) {
+        if (newestMonth !== null && month >= newestMonth) continue;
+        await inTransaction(connection, () => sortMonth(connection, month));
+      }
+    });
+  }
+
+  actorMetrics(
+    fromHour: string,
+    toHour: string,
+    actorSignatures?: readonly string[],
+  ): Promise<ActorHourlyMetrics[]> {
+    const params = { from: hourKey(fromHour), to: hourKey(toHour) };
+    if (actorSignatures?.length === 0) return Promise.resolve([]);
+    return this.#readers.use(async (connection) => {
+      let onlyWanted = "";
+      if (actorSignatures !== undefined) {
+        await connection.run("CREATE TEMP TABLE IF NOT EXISTS wanted_signatures (actor_signature VARCHAR)");
+        await stage(connection, "wanted_signatures", actorSignatures, (appender, signature) =>
+          appender.appendVarchar(signature),
+        );
+        onlyWanted = "AND actor_signature IN (SELECT actor_signature FROM wanted_signatures)";
+      }
+      const result = await connection.runAndReadAll(
+        `SELECT hour, actor_signature, is_pageview, is_redirect_to_pageview, ip_key, pageview_count, first_ts,
+           last_ts, pageview_rate_per_min, nocookies, user_agent_length, distinct_pages_visited,
+           max_diff_ip_group_size, diff_ip_group_count
+         FROM actor_metrics_hourly WHERE hour BETWEEN $from AND $to ${onlyWanted}
+         ORDER BY hour`,
+        params,
+      );
+      return result.getRows().map((row) => ({
+        hour: hourTimestamp(row[0] as number),
+        actorSignature: row[1] as string,
+        isPageview: row[2] as boolean,
+        isRedirectToPageview: row[3] as boolean,
+        ipKey: row[4] as string,
+        pageviewCount: row[5] as number,
+        firstTs: Number(row[6]),
+        lastTs: Number(row[7]),
+        pageviewRatePerMin: row[8] as number | null,
+        nocookies: Number(row[9]),
+        userAgentLength: row[10] as number,
+        distinctPagesVisited: row[11] as number,
+        maxDiffIpGroupSize: row[12] as number,
+        diffIpGroupCount: row[13] as number,
+      }));
+    });
+  }
+
+  hourStates(): Promise<Map<string, HourState>> {
+    return this.#readers.use(async (connection) => {
+      const result = await connection.runAndReadAll(
+        `SELECT hour, definition_version, raw_fingerprint, raw_lines, distinct_lines, malformed_lines,
+           epoch_ms(processed_at), pageviews
+         FROM hours ORDER BY hour`,
+      );
+      const states = new Map<string, HourState>();
+      for (const row of result.getRows()) {
+        const hour = hourTimestamp(row[0] as number);
+        states.set(hour, {
+          hour,
+          definitionVersion: row[1] as string,
+          rawFingerprint: row[2] as string,
+          rawLines: Number(row[3]),
+          distinctLines: Number(row[4]),
+          malformedLines: Number(row[5]),
+          processedAt: new Date(Number(row[6])),
+          pageviews: Number(row[7]),
+        });
+      }
+      return states;
+    });
+  }
+
+  async deleteActorDataBefore(hour: string): Promise<number> {
+    const before = hourKey(hour);
+    return this.#write(async (connection) => {
+      let deleted = 0;
+      await inTransaction(connection, async () => {
+        for (const table of ["actor_metrics_hourly", "actor_labels_hourly"]) {
+          const result = await connection.run(`DELETE FROM ${table} WHERE hour < $before`, { before });
+          deleted += result.rowsChanged;
+        }
+      });
+      return deleted;
+    });
+  }
+
+  perArticle(query: PerArticleQuery): Promise<ViewsAt[]> {
+    return this.#readers.use((connection) => reads.perArticle(connection, query));
+  }
+
+  aggregate(query: SeriesQuery): Promise<ViewsAt[]> {
+    return this.#readers.use((connection) => reads.aggregate(connection, query));
+  }
+
+  top(query: TopQuery): Promise<TopArticle[]> {
+    return this.#readers.use((connection) => reads.top(connection, query));
+  }
+
+  topByCountry(query: TopByCountryQuery): Promise<CountryViews[]> {
+    return this.#readers.use((connection) => reads.topByCountry(connection, query));
+  }
+
+  topPerCountry(query: TopPerCountryQuery): Promise<CountryArticle[]> {
+    return this.#readers.use((connection) => reads.topPerCountry(connection, query));
+  }
+
+  lastCompleteHour(): Promise<Map<string, string>> {
+    return this.#readers.use((connection) => reads.lastCompleteHour(connection));
+  }
+
+  /** Waits for pending writes and reads, then closes the file (DuckDB checkpoints it on close). */
+  async close(): Promise<void> {
+    await this.#writes;
+    await this.#readers.close();
+    this.#writer?.closeSync();
+    this.#instance.closeSync();
+  }
+
+  /** Runs writes one at a time, in call order, on the writer connection. */
+  #write<T>(task: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const writer = this.#writer;
+    if (writer === null) return Promise.reject(new StoreReadOnlyError("The store was opened read-only."));
+    const run = this.#writes.then(() => task(writer));
+    this.#writes = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** Commits what `work` did, or rolls it all back and rethrows. */
+async function inTransaction(connection: DuckDBConnection, work: () => Promise<void>): Promise<void> {
+  await connection.run("BEGIN TRANSACTION");
+  try {
+    await work();
+    await connection.run("COMMIT");
+  } catch (error) {
+    // A failed COMMIT has already ended the transaction, and then ROLLBACK fails too: the first error
+    // is the one worth reporting.
+    await connection.run("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Replaces the content of a temporary table with `rows`, through DuckDB's appender (the fastest path). */
+async function stage<T>(
+  connection: DuckDBConnection,
+  table: string,
+  rows: readonly T[],
+  append: (appender: DuckDBAppender, row: T) => void,
+): Promise<void> {
+  await connection.run(`TRUNCATE ${table}`);
+  const appender = await connection.createAppender(table, "main", "temp");
+  try {
+    for (const row of rows) {
+      append(appender, row);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } catch (error) {
+    appender.clear();
+    throw error;
+  } finally {
+    appender.closeSync();
+  }
+}
+
+function appendPageview(appender: DuckDBAppender, row: PageviewHourlyRow): void {
+  appender.appendVarchar(row.project);
+  appender.appendVarchar(row.language_variant);
+  appender.appendVarchar(row.article);
+  if (row.page_id === null) appender.appendNull();
+  else appender.appendBigInt(BigInt(row.page_id));
+  if (row.namespace_id === null) appender.appendNull();
+  else appender.appendInteger(row.namespace_id);
+  appender.appendVarchar(row.access_method);
+  appender.appendVarchar(row.agent_type);
+  appender.appendVarchar(row.referer_class);
+  appender.appendVarchar(row.continent);
+  appender.appendVarchar(row.country_code);
+  appender.appendInteger(row.views);
+}
+
+function appendActorMetrics(appender: DuckDBAppender, row: ActorHourlyMetrics): void {
+  appender.appendVarchar(row.actorSignature);
+  appender.appendBoolean(row.isPageview);
+  appender.appendBoolean(row.isRedirectToPageview);
+  appender.appendVarchar(row.ipKey);
+  appender.appendInteger(row.pageviewCount);
+  appender.appendBigInt(BigInt(row.firstTs));
+  appender.appendBigInt(BigInt(row.lastTs));
+  if (row.pageviewRatePerMin === null) appender.appendNull();
+  else appender.appendInteger(row.pageviewRatePerMin);
+  appender.appendBigInt(BigInt(row.nocookies));
+  appender.appendInteger(row.userAgentLength);
+  appender.appendInteger(row.distinctPagesVisited);
+  appender.appendInteger(row.maxDiffIpGroupSize);
+  appender.appendInteger(row.diffIpGroupCount);
+}
+
+function appendLabel(appender: DuckDBAppender, actor: AutomatedActor): void {
+  appender.appendVarchar(actor.actorSignature);
+  appendOptionalText(appender, actor.reasons.pageview);
+  appendOptionalText(appender, actor.reasons.redirect_to_pageview);
+}
+
+function appendOptionalText(appender: DuckDBAppender, value: string | undefined): void {
+  if (value === undefined) appender.appendNull();
+  else appender.appendVarchar(value);
+}
+
+/** Connections for reads, opened on demand up to `max`; a read waits for one when all are busy. */
+class ReaderPool {
+  readonly #idle: DuckDBConnection[] = [];
+  readonly #waiting: ((connection: DuckDBConnection) => void)[] = [];
+  #opened = 0;
+  #busy = 0;
+  #closed = false;
+  #drained: (() => void) | null = null;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly max: number,
+  ) {}
+
+  async use<T>(read: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new Error("The store is closed.");
+    this.#busy++;
+    let connection: DuckDBConnection | undefined;
+    try {
+      connection = await this.#acquire();
+      return await read(connection);
+    } finally {
+      if (connection !== undefined) this.#release(connection);
+      if (--this.#busy === 0) this.#drained?.();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#busy > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+    for (const connection of this.#idle.splice(0)) connection.closeSync();
+  }
+
+  async #acquire(): Promise<DuckDBConnection> {
+    const idle = this.#idle.pop();
+    if (idle !== undefined) return idle;
+    if (this.#opened < this.max) {
+      this.#opened++;
+      return this.instance.connect().catch((error: unknown) => {
+        this.#opened--;
+        throw error;
+      });
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(connection: DuckDBConnection): void {
+    const next = this.#waiting.shift();
+    if (next === undefined) this.#idle.push(connection);
+    else next(connection);
+  }
+}

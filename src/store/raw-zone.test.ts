@@ -1,0 +1,60 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RawZone } from "./raw-zone.ts";
+
+let dataDir: string;
+let zone: RawZone;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), "pageviews-raw-"));
+  zone = new RawZone(dataDir);
+});
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe("RawZone", () => {
+  it("lands lines per hour and reads them back as they were", async () => {
+    const lines = ['{"dt":"2026-01-15T10:00:00Z"}', "line with ünïcode and \t tab"];
+    const segment = await zone.land("2026011510", "webrequest", undefined, lines);
+    expect(segment).toMatchObject({ hour: "2026011510", format: "webrequest", host: undefined, lines: 2 });
+    expect(await zone.hours()).toEqual(["2026011510"]);
+    const [listed] = await zone.segments("2026011510");
+    expect(listed).toEqual(segment);
+    expect(await zone.readLines(segment)).toEqual(lines);
+  });
+
+  it("keeps the format and host needed to read a combined log again", async () => {
+    await zone.land("2026011511", "combined", "en.wikipedia.org", ["a"]);
+    const [segment] = await zone.segments("2026011511");
+    expect(segment).toMatchObject({ format: "combined", host: "en.wikipedia.org", lines: 1 });
+  });
+
+  it("names the same content the same way, so landing it twice adds nothing", async () => {
+    await zone.land("2026011510", "webrequest", undefined, ["a", "b"]);
+    const before = await zone.fingerprint("2026011510");
+    await zone.land("2026011510", "webrequest", undefined, ["a", "b"]);
+    expect(await zone.segments("2026011510")).toHaveLength(1);
+    expect(await zone.fingerprint("2026011510")).toBe(before);
+    await zone.land("2026011510", "webrequest", undefined, ["c"]);
+    expect(await zone.fingerprint("2026011510")).not.toBe(before);
+  });
+
+  it("ignores the temporary file of an interrupted landing", async () => {
+    await zone.land("2026011510", "webrequest", undefined, ["a"]);
+    writeFileSync(
+      join(zone.hourDir("2026011510"), ".webrequest~-~1~0123456789abcdef.gz.1234.tmp"),
+      "partial",
+    );
+    expect(await zone.segments("2026011510")).toHaveLength(1);
+  });
+
+  it("deletes an hour, and its day once empty", async () => {
+    await zone.land("2026011510", "webrequest", undefined, ["a"]);
+    await zone.land("2026011511", "webrequest", undefined, ["b"]);
+    const { segments } = await zone.deleteHour("2026011510");
+    expect(segments).toHaveLength(1);
+    expect(await zone.hours()).toEqual(["2026011511"]);
+    await zone.deleteHour("2026011511");
+    expect(readdirSync(zone.root)).toEqual([]);
+  });
+});

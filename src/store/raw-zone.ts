@@ -1,0 +1,150 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { gunzip, gzip } from "node:zlib";
+import type { InputFormat } from "../sources/index.ts";
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * One file of raw lines, as received, for one UTC hour. Its name says how to read it again
+ * (format and, for combined logs, the host given with --host), how many lines it holds and a hash
+ * of its content: `<format>~<host or ->~<lines>~<hash>.gz`.
+ */
+export interface RawSegment {
+  hour: string;
+  path: string;
+  name: string;
+  format: InputFormat;
+  host: string | undefined;
+  lines: number;
+  bytes: number;
+}
+
+const SEGMENT_NAME = /^(webrequest|combined|vhost_combined)~([^~]+)~(\d+)~([0-9a-f]{16})\.gz$/;
+const HOUR_DIR = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * The raw landing zone: the only place where IPs, user agents, paths and queries are kept, so that
+ * hours can be re-processed (late data, a new definition version). Partitioned by UTC hour
+ * (`raw/YYYY-MM-DD/HH/`), gzip-compressed, written atomically (temporary file, fsync, rename), so a
+ * crash leaves either a whole segment or none.
+ */
+export class RawZone {
+  readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = join(dataDir, "raw");
+  }
+
+  hourDir(hour: string): string {
+    return join(this.root, `${hour.slice(0, 4)}-${hour.slice(4, 6)}-${hour.slice(6, 8)}`, hour.slice(8, 10));
+  }
+
+  /** Lands lines of one hour as a new segment. Landing the same lines again names the same file. */
+  async land(
+    hour: string,
+    format: InputFormat,
+    host: string | undefined,
+    lines: readonly string[],
+  ): Promise<RawSegment> {
+    const content = Buffer.from(`${lines.join("\n")}\n`);
+    const hash = createHash("sha256").update(content).digest("hex").slice(0, 16);
+    const name = `${format}~${host ?? "-"}~${lines.length}~${hash}.gz`;
+    const dir = this.hourDir(hour);
+    const path = join(dir, name);
+    await mkdir(dir, { recursive: true });
+    const compressed = await gzipAsync(content, { level: 1 });
+    const temporary = join(dir, `.${name}.${randomBytes(4).toString("hex")}.tmp`);
+    const file = await open(temporary, "wx");
+    try {
+      await file.writeFile(compressed);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+    await syncDirectory(dir);
+    return { hour, path, name, format, host, lines: lines.length, bytes: compressed.length };
+  }
+
+  /** Hours that have raw data, ascending. */
+  async hours(): Promise<string[]> {
+    const hours: string[] = [];
+    for (const day of await listDir(this.root)) {
+      const match = HOUR_DIR.exec(day);
+      if (!match) continue;
+      for (const hh of await listDir(join(this.root, day))) {
+        if (/^\d{2}$/.test(hh)) hours.push(`${match[1]}${match[2]}${match[3]}${hh}`);
+      }
+    }
+    return hours.sort();
+  }
+
+  /** The hour's segments, by name. Left-over temporary files of an interrupted landing are ignored. */
+  async segments(hour: string): Promise<RawSegment[]> {
+    const dir = this.hourDir(hour);
+    const segments: RawSegment[] = [];
+    for (const name of (await listDir(dir)).sort()) {
+      const match = SEGMENT_NAME.exec(name);
+      if (!match) continue;
+      const path = join(dir, name);
+      const host = match[2] === "-" ? undefined : match[2];
+      const { size } = await stat(path);
+      segments.push({
+        hour,
+        path,
+        name,
+        format: match[1] as InputFormat,
+        host,
+        lines: Number(match[3]),
+        bytes: size,
+      });
+    }
+    return segments;
+  }
+
+  /** Identifies an hour's raw content: changes whenever a segment is added or removed. */
+  async fingerprint(hour: string): Promise<string> {
+    const names = (await this.segments(hour)).map((segment) => segment.name);
+    return createHash("sha256").update(names.join("\n")).digest("hex").slice(0, 16);
+  }
+
+  async readLines(segment: RawSegment): Promise<string[]> {
+    const text = (await gunzipAsync(await readFile(segment.path))).toString("utf8");
+    const lines = text.split("\n");
+    lines.pop();
+    return lines;
+  }
+
+  /** Deletes an hour's raw data; returns what was deleted. */
+  async deleteHour(hour: string): Promise<{ segments: RawSegment[] }> {
+    const segments = await this.segments(hour);
+    const dir = this.hourDir(hour);
+    await rm(dir, { recursive: true, force: true });
+    const dayDir = join(dir, "..");
+    if ((await listDir(dayDir)).length === 0) await rm(dayDir, { recursive: true, force: true });
+    return { segments };
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+}
+
+/** Makes a rename durable: the directory entry itself must reach the disk. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,176 @@
+import type { AutomatedReasons } from "../definition/actor-label.ts";
+import type { AccessMethod, AgentType } from "../definition/types.ts";
+import type { ActorHourlyMetrics } from "../pipeline/actor-metrics.ts";
+
+/**
+ * One row of `pageview_hourly`: views of one page in one hour, per access method, agent type,
+ * referer class and country. Nothing else is kept: no city, no user-agent map, no IP-derived field
+ * beyond the country.
+ */
+export interface PageviewHourlyRow {
+  project: string;
+  language_variant: string;
+  article: string;
+  page_id: number | null;
+  namespace_id: number | null;
+  access_method: AccessMethod;
+  agent_type: AgentType;
+  referer_class: string;
+  continent: string;
+  country_code: string;
+  views: number;
+}
+
+/** An actor labelled `automated` for an hour, with Wikimedia's `automated_reasons`. */
+export interface AutomatedActor {
+  actorSignature: string;
+  reasons: AutomatedReasons;
+}
+
+/** What processing an hour found, kept beside the hour's data. */
+export interface HourReport {
+  /** Definition version the hour was computed with (see src/definition/index.ts). */
+  definitionVersion: string;
+  /** Identifies the raw segments the hour was computed from, so a changed hour is noticed. */
+  rawFingerprint: string;
+  rawLines: number;
+  /** Lines left after dropping exact duplicates (Wikimedia's DISTINCT over raw rows). */
+  distinctLines: number;
+  malformedLines: number;
+  processedAt: Date;
+}
+
+/** Everything derived from one UTC hour of raw requests. */
+export interface ProcessedHour {
+  /** `YYYYMMDDHH`, UTC. */
+  hour: string;
+  pageviews: readonly PageviewHourlyRow[];
+  actorMetrics: readonly ActorHourlyMetrics[];
+  automatedActors: readonly AutomatedActor[];
+  report: HourReport;
+}
+
+export interface HourState extends HourReport {
+  hour: string;
+  /** Total views of the hour's pageview_hourly rows. */
+  pageviews: number;
+}
+
+/** Access and agent as the Pageview API names them; `all-*` sums the others. */
+export type ApiAccess = "all-access" | "desktop" | "mobile-app" | "mobile-web";
+export type ApiAgent = "all-agents" | "user" | "spider" | "automated";
+export type Granularity = "hourly" | "daily" | "monthly";
+
+/** The project key under which aggregates and top-by-country sum every project. */
+export const ALL_PROJECTS = "all-projects";
+
+/**
+ * A time series read. `from` and `to` are `YYYYMMDDHH` (UTC, inclusive) and select the buckets whose
+ * Pageview API timestamp lies between them: hours `YYYYMMDDHH`, days `YYYYMMDD00`, months `YYYYMM0100`.
+ */
+export interface SeriesQuery {
+  project: string;
+  access: ApiAccess;
+  agent: ApiAgent;
+  granularity: Granularity;
+  from: string;
+  to: string;
+}
+
+/**
+ * One article's views. A bucket is present when the article had views of any access or agent in it,
+ * so it can be 0 for the access and agent asked for (as in the Pageview API). Monthly buckets sum the
+ * days in range; the API decides which months are whole.
+ */
+export interface PerArticleQuery extends SeriesQuery {
+  article: string;
+}
+
+/** One bucket of a series; `timestamp` is the Pageview API's (`YYYYMMDDHH`, `YYYYMMDD00`, `YYYYMM0100`). */
+export interface ViewsAt {
+  timestamp: string;
+  views: number;
+}
+
+/** The top articles of a day (`YYYYMMDD`) or of a month (`YYYYMM`, the API's `all-days`). */
+export type TopQuery = { project: string; access: ApiAccess } & ({ day: string } | { month: string });
+
+/** A ranked entry: `rank` is SQL `rank()`, so ties share a rank and a gap follows them. */
+export interface TopArticle {
+  article: string;
+  views: number;
+  rank: number;
+}
+
+export interface TopByCountryQuery {
+  project: string;
+  access: ApiAccess;
+  /** `YYYYMM`. */
+  month: string;
+}
+
+/** A country's `user` views of a month, rounded up to a multiple of 1000 (`views_ceil`). */
+export interface CountryViews {
+  country: string;
+  viewsCeil: number;
+  rank: number;
+}
+
+export interface TopPerCountryQuery {
+  /** ISO 3166-1 alpha-2, upper case. */
+  country: string;
+  access: ApiAccess;
+  /** `YYYYMMDD`. */
+  day: string;
+}
+
+/**
+ * An article among a country's top 1000 of a day by `user` views, exact: the API rounds them and
+ * applies its privacy threshold (a threshold on views keeps the top 1000 of what passes it).
+ */
+export interface CountryArticle {
+  project: string;
+  article: string;
+  views: number;
+  rank: number;
+}
+
+/**
+ * The one storage interface: DuckDB embedded by default; ClickHouse to scale out. SQL lives only
+ * behind it. Every write of an hour is atomic: readers see the old hour or the new one, never half.
+ */
+export interface Store {
+  /** Replaces everything derived from the hour (pageviews, actor metrics, labels, report). */
+  replaceHour(hour: ProcessedHour): Promise<void>;
+  /** Rebuilds the serving tables for these UTC days (`YYYYMMDD`) and the months they fall in. */
+  refreshServing(days: readonly string[]): Promise<void>;
+  /**
+   * Hourly actor metrics for hours in [fromHour, toHour], for the 24-hour rollup; only of these
+   * signatures when given.
+   */
+  actorMetrics(
+    fromHour: string,
+    toHour: string,
+    actorSignatures?: readonly string[],
+  ): Promise<ActorHourlyMetrics[]>;
+  /** Every processed hour, by hour. */
+  hourStates(): Promise<Map<string, HourState>>;
+  /** Deletes actor metrics and labels of hours before `hour`; returns the number of rows deleted. */
+  deleteActorDataBefore(hour: string): Promise<number>;
+  /**
+   * Reorganises stored data for faster reads where the engine does not keep it sorted itself; run it
+   * when the store is quiet (once a day is enough). Never changes what reads return.
+   */
+  compact(): Promise<void>;
+  perArticle(query: PerArticleQuery): Promise<ViewsAt[]>;
+  /** A project's (or {@link ALL_PROJECTS}') views; a bucket without matching views is absent. */
+  aggregate(query: SeriesQuery): Promise<ViewsAt[]>;
+  /** `user` views only, `-` excluded; at most 1000, fewer when a tie straddles the 1000th place. */
+  top(query: TopQuery): Promise<TopArticle[]>;
+  /** Countries with more than 99 `user` views in the month, by rank; project may be {@link ALL_PROJECTS}. */
+  topByCountry(query: TopByCountryQuery): Promise<CountryViews[]>;
+  topPerCountry(query: TopPerCountryQuery): Promise<CountryArticle[]>;
+  /** Per project (and {@link ALL_PROJECTS}), the latest hour (`YYYYMMDDHH`) the serving tables hold. */
+  lastCompleteHour(): Promise<Map<string, string>>;
+  close(): Promise<void>;
+}
