@@ -1,14 +1,20 @@
 import { createHmac } from "node:crypto";
 import { currentDefinition } from "../definition/index.ts";
-import { addHours, dayOf, hourOf } from "../hours.ts";
+import type { RawRequest } from "../definition/types.ts";
+import { addHours, dayOf, epochMsToHour, hourOf } from "../hours.ts";
 import type { RefineDependencies } from "../refine/refine.ts";
 import { type InputFormat, openSource, type SourceOptions } from "../sources/index.ts";
 import { MalformedTally } from "../sources/malformed-tally.ts";
 import type { RawSegment, RawZone } from "../store/raw-zone.ts";
-import type { Store } from "../store/store.ts";
+import type { HourState, Store } from "../store/store.ts";
 import { ROLLUP_WINDOW_HOURS } from "./actor-metrics.ts";
 import type { IpHasher } from "./actor-observation.ts";
-import { createHourProcessor, type SegmentLines } from "./process-hour.ts";
+import {
+  createHourProcessor,
+  type HourOutcome,
+  type HourProcessor,
+  type SegmentLines,
+} from "./process-hour.ts";
 
 export interface IngestProgress {
   phase: "reading" | "processing";
@@ -45,12 +51,17 @@ export interface IngestOptions extends Omit<SourceOptions, "format"> {
 }
 
 const DEFAULT_BUFFER_BYTES = 64 * 2 ** 20;
+const CLOSE_GRACE_MS = 10 * 60_000;
 
 /**
- * Lands raw lines in the raw zone, then (re-)processes every hour whose raw data changed, in time
- * order, and refreshes the serving tables of the days touched. Idempotent: lines already landed are
- * dropped as exact duplicates when their hour is processed, and each hour is replaced whole. A run
- * killed at any point leaves landed segments that the next run processes.
+ * Lands raw lines in the raw zone and turns them into hourly pageviews. Input is read as a stream:
+ * an hour is closed once the input has moved two hours past it (logs arrive roughly in time order),
+ * or when the buffer is full; a closed hour is landed and, if it is new, processed at once from the
+ * lines in memory. Lines that arrive for a closed hour are landed as late data, and at the end every
+ * hour whose raw data changed is re-processed from the raw zone, with the later hours whose
+ * automated labels read its actor metrics. Idempotent: an hour is replaced whole, and lines landed
+ * twice are exact duplicates, dropped when the hour is processed. A run killed at any point leaves
+ * landed segments that the next run processes.
  */
 export async function ingest(
   inputs: readonly string[],
@@ -58,8 +69,36 @@ export async function ingest(
   context: IngestContext,
 ): Promise<IngestReport> {
   const started = performance.now();
-  const { store, rawZone } = context;
-  const report: IngestReport = {
+  const run = new IngestRun(options, context, await context.store.hourStates());
+  // Every input is opened before anything is landed, so that a missing file changes nothing.
+  const sources = [];
+  for (const input of inputs) sources.push(await openSource(input, options));
+  for (const source of sources) {
+    run.startInput(source.sizeBytes);
+    const format = source.format as InputFormat;
+    const host = format === "webrequest" ? undefined : options.host;
+    for await (const batch of source.recordBatches()) {
+      for (const item of batch) {
+        if (item.kind === "malformed") run.malformed(item.reason, `${source.name}:${item.lineNumber}`);
+        else run.add(item.request, item.raw, format, host);
+      }
+      await run.afterBatch(source.bytesRead());
+    }
+    run.endInput();
+  }
+  await run.finish();
+  run.report.seconds = (performance.now() - started) / 1000;
+  return run.report;
+}
+
+/** Lines of one hour read in this run and not landed yet, per format and host. */
+type HourBuffer = Map<
+  string,
+  { format: InputFormat; host: string | undefined; lines: string[]; requests: RawRequest[] }
+>;
+
+class IngestRun {
+  readonly report: IngestReport = {
     linesRead: 0,
     bytesRead: 0,
     malformed: new MalformedTally(),
@@ -68,125 +107,194 @@ export async function ingest(
     automatedByReason: new Map(),
     seconds: 0,
   };
-  const progress: IngestProgress = {
-    phase: "reading",
-    linesRead: 0,
-    bytesRead: 0,
-    bytesTotal: null,
-    hoursProcessed: 0,
-    hoursToProcess: 0,
-  };
-  const emit = () => context.onProgress?.({ ...progress, linesRead: report.linesRead });
+  private readonly open = new Map<string, HourBuffer>();
+  private readonly late = new Map<string, HourBuffer>();
+  private readonly closed = new Set<string>();
+  /** Open hours that were landed in part to bound memory, so the lines in memory are not all they have. */
+  private readonly spilled = new Set<string>();
+  /** Per hour, the outcome of its last processing in this run, for the report. */
+  private readonly outcomes = new Map<string, HourOutcome>();
+  /** Hours whose raw data changed in a way only a re-processing from the raw zone accounts for. */
+  private readonly toReprocess = new Set<string>();
+  /** The latest timestamp read (normalised ISO text compares in time order). */
+  private latestDt = "";
+  private latestMs = 0;
+  private bufferedBytes = 0;
+  private bytesOfEarlierInputs = 0;
+  private bytesTotal: number | null = null;
+  private hoursProcessed = 0;
+  private readonly bufferLimit: number;
+  private readonly processor: HourProcessor;
 
-  const landed = await landInputs(inputs, options, context, report, progress, emit);
-
-  const hours = await hoursToProcess(landed, store, rawZone);
-  progress.phase = "processing";
-  progress.hoursToProcess = hours.length;
-  emit();
-  const processor = createHourProcessor({
-    refineDependencies: context.refineDependencies,
-    hashIp: ipHasher(context.secretKey),
-    store,
-    definitionVersion: currentDefinition.version,
-  });
-  for (const hour of hours) {
-    const segments = await rawZone.segments(hour);
-    const outcome = await processor.process(
-      hour,
-      readSegments(rawZone, segments),
-      await rawZone.fingerprint(hour),
-    );
-    await store.replaceHour(outcome.processed);
-    report.hoursUpdated.push(hour);
-    addCounts(report.pageviewsByAgent, outcome.pageviewsByAgent);
-    addCounts(report.automatedByReason, outcome.automatedByReason);
-    progress.hoursProcessed++;
-    emit();
+  constructor(
+    options: IngestOptions,
+    private readonly context: IngestContext,
+    private readonly states: Map<string, HourState>,
+  ) {
+    this.bufferLimit = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
+    this.processor = createHourProcessor({
+      refineDependencies: context.refineDependencies,
+      hashIp: ipHasher(context.secretKey),
+      store: context.store,
+      definitionVersion: currentDefinition.version,
+    });
   }
-  await store.refreshServing([...new Set(hours.map(dayOf))]);
-  report.seconds = (performance.now() - started) / 1000;
-  return report;
-}
 
-/** Reads every input, keeping raw lines per hour and landing them whenever the buffer is full. */
-async function landInputs(
-  inputs: readonly string[],
-  options: IngestOptions,
-  context: IngestContext,
-  report: IngestReport,
-  progress: IngestProgress,
-  emit: () => void,
-): Promise<Set<string>> {
-  const landedHours = new Set<string>();
-  const bufferLimit = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
-  let buffers = new Map<string, { hour: string; format: InputFormat; host?: string; lines: string[] }>();
-  let buffered = 0;
-  const landBuffers = async () => {
-    for (const { hour, format, host, lines } of buffers.values()) {
-      await context.rawZone.land(hour, format, host, lines);
-      landedHours.add(hour);
+  startInput(sizeBytes: number | null): void {
+    this.bytesTotal = sizeBytes;
+  }
+
+  endInput(): void {
+    this.bytesOfEarlierInputs = this.report.bytesRead;
+  }
+
+  malformed(reason: string, where: string): void {
+    this.report.linesRead++;
+    this.report.malformed.add(reason, where);
+  }
+
+  add(request: RawRequest, raw: string, format: InputFormat, host: string | undefined): void {
+    this.report.linesRead++;
+    const hour = hourOf(request.dt);
+    const buffers = this.closed.has(hour) ? this.late : this.open;
+    let buffer = buffers.get(hour);
+    if (buffer === undefined) {
+      buffer = new Map();
+      buffers.set(hour, buffer);
     }
-    buffers = new Map();
-    buffered = 0;
-  };
+    const key = `${format} ${host ?? ""}`;
+    let part = buffer.get(key);
+    if (part === undefined) {
+      part = { format, host, lines: [], requests: [] };
+      buffer.set(key, part);
+    }
+    part.lines.push(raw);
+    part.requests.push(request);
+    this.bufferedBytes += raw.length;
+    if (request.dt > this.latestDt) {
+      this.latestDt = request.dt;
+      this.latestMs = Date.parse(request.dt);
+    }
+  }
 
-  let bytesBefore = 0;
-  for (const input of inputs) {
-    const source = await openSource(input, options);
-    progress.bytesTotal = source.sizeBytes;
-    const host = source.format === "webrequest" ? undefined : options.host;
-    for await (const batch of source.recordBatches()) {
-      for (const item of batch) {
-        report.linesRead++;
-        if (item.kind === "malformed") {
-          report.malformed.add(item.reason, `${source.name}:${item.lineNumber}`);
-          continue;
-        }
-        const hour = hourOf(item.request.dt);
-        const format = source.format as InputFormat;
-        const key = `${hour} ${format} ${host ?? ""}`;
-        let buffer = buffers.get(key);
-        if (buffer === undefined) {
-          buffer = { hour, format, host, lines: [] };
-          buffers.set(key, buffer);
-        }
-        buffer.lines.push(item.raw);
-        buffered += item.raw.length;
+  async afterBatch(bytesReadOfInput: number): Promise<void> {
+    this.report.bytesRead = this.bytesOfEarlierInputs + bytesReadOfInput;
+    // An hour closes once the input is ten minutes past its end: logs are written in about time order.
+    const watermark = this.latestMs === 0 ? "" : epochMsToHour(this.latestMs - CLOSE_GRACE_MS);
+    for (const hour of [...this.open.keys()].sort()) {
+      if (hour < watermark) await this.close(hour);
+    }
+    if (this.bufferedBytes > this.bufferLimit) {
+      // Too much to hold: land everything now; the hours stay open, and are processed from the raw zone.
+      await this.landLate();
+      for (const [hour, buffer] of this.open) {
+        await this.land(hour, buffer);
+        buffer.clear();
+        this.spilled.add(hour);
       }
-      report.bytesRead = bytesBefore + source.bytesRead();
-      progress.bytesRead = report.bytesRead;
-      emit();
-      if (buffered >= bufferLimit) await landBuffers();
     }
-    bytesBefore = report.bytesRead;
+    this.emit("reading");
   }
-  await landBuffers();
-  return landedHours;
+
+  async finish(): Promise<void> {
+    for (const hour of [...this.open.keys()].sort()) await this.close(hour);
+    await this.landLate();
+    const { rawZone, store } = this.context;
+    // Hours landed by an earlier run that was killed before it processed them.
+    for (const hour of await rawZone.hours()) {
+      if (!this.closed.has(hour) && !(await this.isUpToDate(hour))) this.toReprocess.add(hour);
+    }
+    const hours = new Set(this.toReprocess);
+    for (const hour of this.toReprocess) {
+      for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
+        const later = addHours(hour, step);
+        if (this.states.has(later) || this.outcomes.has(later)) hours.add(later);
+      }
+    }
+    const rawHours = new Set(await rawZone.hours());
+    const ordered = [...hours].filter((hour) => rawHours.has(hour)).sort();
+    for (const hour of ordered) {
+      await this.process(hour, readSegments(rawZone, await rawZone.segments(hour)));
+    }
+    this.emit("processing");
+    this.report.hoursUpdated = [...this.outcomes.keys()].sort();
+    for (const outcome of this.outcomes.values()) {
+      addCounts(this.report.pageviewsByAgent, outcome.pageviewsByAgent);
+      addCounts(this.report.automatedByReason, outcome.automatedByReason);
+    }
+    const days = new Set(this.report.hoursUpdated.map(dayOf));
+    await store.refreshServing([...days].sort());
+  }
+
+  /** Lands an hour's buffered lines, and processes it at once when they are all it has. */
+  private async close(hour: string): Promise<void> {
+    const buffer = this.open.get(hour);
+    if (buffer === undefined) return;
+    this.open.delete(hour);
+    this.closed.add(hour);
+    const fresh =
+      !this.states.has(hour) &&
+      !this.spilled.has(hour) &&
+      (await this.context.rawZone.segments(hour)).length === 0;
+    // Compression runs on libuv's threads while the hour is processed here; the hour is stored only
+    // once its raw lines are safely landed.
+    const landing = this.land(hour, buffer);
+    if (fresh) {
+      await this.process(hour, inMemory(buffer), landing);
+    } else {
+      await landing;
+      if (!(await this.isUpToDate(hour))) this.toReprocess.add(hour);
+    }
+  }
+
+  private async landLate(): Promise<void> {
+    for (const [hour, buffer] of this.late) {
+      await this.land(hour, buffer);
+      this.toReprocess.add(hour);
+    }
+    this.late.clear();
+  }
+
+  private async land(hour: string, buffer: HourBuffer): Promise<void> {
+    for (const part of buffer.values()) {
+      await this.context.rawZone.land(hour, part.format, part.host, part.lines);
+      for (const line of part.lines) this.bufferedBytes -= line.length;
+    }
+  }
+
+  private async isUpToDate(hour: string): Promise<boolean> {
+    return this.states.get(hour)?.rawFingerprint === (await this.context.rawZone.fingerprint(hour));
+  }
+
+  /** Processes an hour and stores it, once `landing` (of its raw lines) is done. */
+  private async process(
+    hour: string,
+    segments: AsyncIterable<SegmentLines>,
+    landing: Promise<void> = Promise.resolve(),
+  ): Promise<void> {
+    const outcome = await this.processor.process(hour, segments);
+    await landing;
+    outcome.processed.report.rawFingerprint = await this.context.rawZone.fingerprint(hour);
+    await this.context.store.replaceHour(outcome.processed);
+    this.outcomes.set(hour, outcome);
+    this.hoursProcessed++;
+    this.emit("processing");
+  }
+
+  private emit(phase: IngestProgress["phase"]): void {
+    this.context.onProgress?.({
+      phase,
+      linesRead: this.report.linesRead,
+      bytesRead: this.report.bytesRead,
+      bytesTotal: this.bytesTotal,
+      hoursProcessed: this.hoursProcessed,
+      hoursToProcess: this.hoursProcessed + this.open.size + this.toReprocess.size,
+    });
+  }
 }
 
-/**
- * The hours to (re-)process, ascending: those just landed, those whose raw data changed since they
- * were processed (a run killed before it processed what it landed), and, for each of these, the
- * processed hours of the next 23 hours, whose automated labels read its actor metrics.
- */
-async function hoursToProcess(landed: Set<string>, store: Store, rawZone: RawZone): Promise<string[]> {
-  const states = await store.hourStates();
-  const changed = new Set(landed);
-  for (const hour of await rawZone.hours()) {
-    if (!changed.has(hour) && states.get(hour)?.rawFingerprint !== (await rawZone.fingerprint(hour))) {
-      changed.add(hour);
-    }
-  }
-  const hours = new Set(changed);
-  const rawHours = new Set(await rawZone.hours());
-  for (const hour of changed) {
-    for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
-      const later = addHours(hour, step);
-      if (states.has(later) && rawHours.has(later)) hours.add(later);
-    }
-  }
-  return [...hours].sort();
+async function* inMemory(buffer: HourBuffer): AsyncIterable<SegmentLines> {
+  yield* buffer.values();
 }
 
 async function* readSegments(rawZone: RawZone, segments: readonly RawSegment[]): AsyncIterable<SegmentLines> {

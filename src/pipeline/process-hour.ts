@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { automatedActors } from "../definition/actor-label.ts";
 import type { RawRequest } from "../definition/types.ts";
 import { addHours, hourOf } from "../hours.ts";
@@ -16,6 +15,8 @@ export interface SegmentLines {
   format: InputFormat;
   host: string | undefined;
   lines: readonly string[];
+  /** The lines already parsed, index for index, when they were just read: spares parsing them twice. */
+  requests?: readonly RawRequest[];
 }
 
 export interface HourOutcome {
@@ -27,7 +28,8 @@ export interface HourOutcome {
 
 /** What processing hours needs; built once per run so the refiner's caches carry across hours. */
 export interface HourProcessor {
-  process(hour: string, segments: AsyncIterable<SegmentLines>, rawFingerprint: string): Promise<HourOutcome>;
+  /** The hour's outcome; its report's `rawFingerprint` is left for the caller, who landed the segments. */
+  process(hour: string, segments: AsyncIterable<SegmentLines>): Promise<HourOutcome>;
 }
 
 export function createHourProcessor(options: {
@@ -45,8 +47,20 @@ export function createHourProcessor(options: {
     carriesXAnalytics(format) ? refiners.withXAnalytics : refiners.withoutXAnalytics;
 
   return {
-    async process(hour, segments, rawFingerprint) {
+    async process(hour, segments) {
+      // Wikimedia's refine drops exact-duplicate raw rows (a DISTINCT over every column); it also makes
+      // landing the same lines twice harmless. The lines are in memory anyway, so the set costs references.
       const seen = new Set<string>();
+      // Readers request several pages, so one keyed hash per IP and hour is enough.
+      const ipKeys = new Map<string, string>();
+      const hashIpOnce = (ip: string) => {
+        let key = ipKeys.get(ip);
+        if (key === undefined) {
+          key = hashIp(ip);
+          ipKeys.set(ip, key);
+        }
+        return key;
+      };
       const malformedByReason = new Map<string, number>();
       const metrics = new HourlyActorMetricsBuilder();
       const aggregate = new HourAggregate();
@@ -56,14 +70,13 @@ export function createHourProcessor(options: {
       for await (const segment of segments) {
         const refine = refinerFor(segment.format);
         const parse = lineParser(segment);
-        for (const line of segment.lines) {
+        const { lines, requests } = segment;
+        for (let i = 0; i < lines.length; i++) {
+          const line = lines[i] as string;
           rawLines++;
-          // Wikimedia's refine drops exact-duplicate raw rows (a DISTINCT over every column); it also
-          // makes landing the same lines twice harmless.
-          const digest = createHash("md5").update(line).digest("base64");
-          if (seen.has(digest)) continue;
-          seen.add(digest);
-          const request = parse(line);
+          if (seen.has(line)) continue;
+          seen.add(line);
+          const request = requests?.[i] ?? parse(line);
           if (typeof request === "string" || hourOf(request.dt) !== hour) {
             // Lines were checked when they landed; this only happens to a segment altered since.
             const reason = typeof request === "string" ? request : "timestamp outside the hour";
@@ -83,7 +96,7 @@ export function createHourProcessor(options: {
               countryCode: record.country_code,
               xAnalytics,
             },
-            hashIp,
+            hashIpOnce,
           );
           if (observation) metrics.add(observation);
           // pageview_hourly keeps pageviews with a project (redirects feed only the actor metrics).
@@ -118,7 +131,7 @@ export function createHourProcessor(options: {
           automatedActors: [...automated].map(([actorSignature, reasons]) => ({ actorSignature, reasons })),
           report: {
             definitionVersion,
-            rawFingerprint,
+            rawFingerprint: "",
             rawLines,
             distinctLines: seen.size,
             malformedLines,
