@@ -224,6 +224,8 @@ class IngestRun {
     }
     const days = new Set(this.report.hoursUpdated.map(dayOf));
     await store.refreshServing([...days].sort());
+    // Re-sorts months that changed since they closed, so one article's year stays a point read.
+    if (days.size > 0) await store.compact();
   }
 
   /** Lands an hour's buffered lines, and processes it at once when they are all it has. */

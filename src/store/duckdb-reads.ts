@@ -87,8 +87,14 @@ const PROJECT_BUCKETS: Readonly<Record<Granularity, Buckets>> = {
   },
 };
 
+function bucketsOf(table: Readonly<Record<Granularity, Buckets>>, granularity: Granularity): Buckets {
+  const buckets = table[granularity];
+  if (buckets === undefined) throw new RangeError(`Not a granularity: ${granularity}`);
+  return buckets;
+}
+
 export async function perArticle(connection: DuckDBConnection, query: PerArticleQuery): Promise<ViewsAt[]> {
-  const buckets = ARTICLE_BUCKETS[query.granularity];
+  const buckets = bucketsOf(ARTICLE_BUCKETS, query.granularity);
   const { first, last } = buckets.range(query.from, query.to);
   // A bucket with views of any access or agent is returned, with 0 when none match (as the API does).
   const sql = `
@@ -108,7 +114,7 @@ export async function perArticle(connection: DuckDBConnection, query: PerArticle
 }
 
 export async function aggregate(connection: DuckDBConnection, query: SeriesQuery): Promise<ViewsAt[]> {
-  const buckets = PROJECT_BUCKETS[query.granularity];
+  const buckets = bucketsOf(PROJECT_BUCKETS, query.granularity);
   const { first, last } = buckets.range(query.from, query.to);
   const sql = `
     SELECT ${buckets.bucket} AS bucket, sum(views) AS views

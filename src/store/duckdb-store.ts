@@ -75,8 +75,9 @@ export class DuckDbStore implements Store {
       const holder = LOCK_HOLDER.exec(message)?.[1];
       throw new StoreLockedError(path, holder === undefined ? undefined : Number(holder), { cause: error });
     }
+    let connection: DuckDBConnection | undefined;
     try {
-      const connection = await instance.connect();
+      connection = await instance.connect();
       await prepareSchema(connection, path, readOnly);
       if (readOnly) {
         connection.closeSync();
@@ -85,6 +86,7 @@ export class DuckDbStore implements Store {
       for (const ddl of STAGING_TABLES) await connection.run(ddl);
       return new DuckDbStore(instance, connection);
     } catch (error) {
+      connection?.closeSync();
       instance.closeSync();
       throw error;
     }
@@ -151,7 +153,7 @@ export class DuckDbStore implements Store {
   /**
    * Sorts each month of per_article_daily that has received day slices since it was last sorted,
    * except the newest month (still being filled: sorting it now would be undone by tomorrow's slice).
-   * A month of 60 M rows takes about a minute on two cores; each month is its own transaction.
+   * Each month is its own transaction; one of 39 M rows took 34 s on two cores.
    */
   async compact(): Promise<void> {
     await this.#write(async (connection) => {
@@ -164,13 +166,13 @@ export class DuckDbStore implements Store {
     });
   }
 
-  actorMetrics(
+  async actorMetrics(
     fromHour: string,
     toHour: string,
     actorSignatures?: readonly string[],
   ): Promise<ActorHourlyMetrics[]> {
     const params = { from: hourKey(fromHour), to: hourKey(toHour) };
-    if (actorSignatures?.length === 0) return Promise.resolve([]);
+    if (actorSignatures?.length === 0) return [];
     return this.#readers.use(async (connection) => {
       let onlyWanted = "";
       if (actorSignatures !== undefined) {
