@@ -11,6 +11,7 @@ import {
   planPurge,
   purge,
   purgeSucceeded,
+  segmentTotals,
 } from "../pipeline/purge.ts";
 import { storePath } from "../store/data-dir.ts";
 import { DuckDbStore } from "../store/duckdb-store.ts";
@@ -222,16 +223,6 @@ function formatAuditTable(entries: readonly AuditEntry[]): string {
 function sizes(totals: { segments: number; lines: number; bytes: number }): string {
   const segments = `${formatCount(totals.segments)} segment${totals.segments === 1 ? "" : "s"}`;
   return `${segments}, ${formatCount(totals.lines)} lines, ${formatBytes(totals.bytes)}`;
-}
-
-function segmentTotals(segments: readonly { lines: number; bytes: number }[]) {
-  let lines = 0;
-  let bytes = 0;
-  for (const segment of segments) {
-    lines += segment.lines;
-    bytes += segment.bytes;
-  }
-  return { segments: segments.length, lines, bytes };
 }
 
 function formatCount(n: number): string {

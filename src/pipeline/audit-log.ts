@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { syncDirectory } from "../store/durable-fs.ts";
 
 /** Raw data of one hour, by segment count, line count and compressed size. */
 export interface AuditHour {
@@ -232,13 +233,4 @@ function sum(hours: readonly AuditHour[], name: "segments" | "lines" | "bytes"):
   let total = 0;
   for (const hour of hours) total += hour[name];
   return total;
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

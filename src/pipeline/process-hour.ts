@@ -23,7 +23,6 @@ export interface HourOutcome {
   processed: ProcessedHour;
   pageviewsByAgent: Map<string, number>;
   automatedByReason: Map<string, number>;
-  malformedByReason: Map<string, number>;
 }
 
 /** What processing hours needs; built once per run so the refiner's caches carry across hours. */
@@ -61,7 +60,8 @@ export function createHourProcessor(options: {
         }
         return key;
       };
-      const malformedByReason = new Map<string, number>();
+      // Lines were checked when they landed: only a segment altered since can hold malformed lines.
+      let malformedLines = 0;
       const metrics = new HourlyActorMetricsBuilder();
       const aggregate = new HourAggregate();
       const pageviewsByAgent = new Map<string, number>();
@@ -78,9 +78,7 @@ export function createHourProcessor(options: {
           seen.add(line);
           const request = requests?.[i] ?? parse(line);
           if (typeof request === "string" || hourOf(request.dt) !== hour) {
-            // Lines were checked when they landed; this only happens to a segment altered since.
-            const reason = typeof request === "string" ? request : "timestamp outside the hour";
-            malformedByReason.set(reason, (malformedByReason.get(reason) ?? 0) + 1);
+            malformedLines++;
             continue;
           }
           const { record, xAnalytics } = refine(request);
@@ -121,8 +119,6 @@ export function createHourProcessor(options: {
       for (const row of rows) {
         pageviewsByAgent.set(row.agent_type, (pageviewsByAgent.get(row.agent_type) ?? 0) + row.views);
       }
-      let malformedLines = 0;
-      for (const count of malformedByReason.values()) malformedLines += count;
       return {
         processed: {
           hour,
@@ -140,7 +136,6 @@ export function createHourProcessor(options: {
         },
         pageviewsByAgent,
         automatedByReason,
-        malformedByReason,
       };
     },
   };

@@ -189,7 +189,11 @@ function hourTotals(hour: string, segments: readonly RawSegment[]): AuditHour {
   return { hour, ...segmentTotals(segments) };
 }
 
-function segmentTotals(segments: readonly RawSegment[]): { segments: number; lines: number; bytes: number } {
+export function segmentTotals(segments: readonly RawSegment[]): {
+  segments: number;
+  lines: number;
+  bytes: number;
+} {
   let lines = 0;
   let bytes = 0;
   for (const segment of segments) {
