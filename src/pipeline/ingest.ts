@@ -114,8 +114,11 @@ class IngestRun {
   private readonly spilled = new Set<string>();
   /** Per hour, the outcome of its last processing in this run, for the report. */
   private readonly outcomes = new Map<string, HourOutcome>();
-  /** Hours whose raw data changed in a way only a re-processing from the raw zone accounts for. */
+  /** Hours given late lines, to process from the raw zone once the input is read. */
   private readonly toReprocess = new Set<string>();
+  /** When each hour was last processed in this run (a counter), to find hours whose labels went stale. */
+  private readonly processedAt = new Map<string, number>();
+  private processings = 0;
   /** The latest timestamp read (normalised ISO text compares in time order). */
   private latestDt = "";
   private latestMs = 0;
@@ -200,20 +203,25 @@ class IngestRun {
     for (const hour of [...this.open.keys()].sort()) await this.close(hour);
     await this.landLate();
     const { rawZone, store } = this.context;
-    // Hours landed by an earlier run that was killed before it processed them.
+    // Late lines, and hours landed by an earlier run that was killed before it processed them.
     for (const hour of await rawZone.hours()) {
-      if (!this.closed.has(hour) && !(await this.isUpToDate(hour))) this.toReprocess.add(hour);
+      if (!this.processedAt.has(hour) && !(await this.isUpToDate(hour))) this.toReprocess.add(hour);
     }
-    const hours = new Set(this.toReprocess);
-    for (const hour of this.toReprocess) {
+    for (const hour of [...this.toReprocess].sort()) {
+      await this.process(hour, readSegments(rawZone, await rawZone.segments(hour)));
+    }
+    // The automated labels of an hour read the actor metrics of the 23 before it: an hour stored
+    // before one of those changed is processed again.
+    const stale = new Set<string>();
+    for (const [changed, at] of this.processedAt) {
       for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
-        const later = addHours(hour, step);
-        if (this.states.has(later) || this.outcomes.has(later)) hours.add(later);
+        const later = addHours(changed, step);
+        const laterAt = this.processedAt.get(later);
+        if (laterAt === undefined ? this.states.has(later) : laterAt < at) stale.add(later);
       }
     }
     const rawHours = new Set(await rawZone.hours());
-    const ordered = [...hours].filter((hour) => rawHours.has(hour)).sort();
-    for (const hour of ordered) {
+    for (const hour of [...stale].filter((hour) => rawHours.has(hour)).sort()) {
       await this.process(hour, readSegments(rawZone, await rawZone.segments(hour)));
     }
     this.emit("processing");
@@ -234,10 +242,9 @@ class IngestRun {
     if (buffer === undefined) return;
     this.open.delete(hour);
     this.closed.add(hour);
+    const { rawZone } = this.context;
     const fresh =
-      !this.states.has(hour) &&
-      !this.spilled.has(hour) &&
-      (await this.context.rawZone.segments(hour)).length === 0;
+      !this.states.has(hour) && !this.spilled.has(hour) && (await rawZone.segments(hour)).length === 0;
     // Compression runs on libuv's threads while the hour is processed here; the hour is stored only
     // once its raw lines are safely landed.
     const landing = this.land(hour, buffer);
@@ -245,7 +252,8 @@ class IngestRun {
       await this.process(hour, inMemory(buffer), landing);
     } else {
       await landing;
-      if (!(await this.isUpToDate(hour))) this.toReprocess.add(hour);
+      if (!(await this.isUpToDate(hour)))
+        await this.process(hour, readSegments(rawZone, await rawZone.segments(hour)));
     }
   }
 
@@ -279,6 +287,7 @@ class IngestRun {
     outcome.processed.report.rawFingerprint = await this.context.rawZone.fingerprint(hour);
     await this.context.store.replaceHour(outcome.processed);
     this.outcomes.set(hour, outcome);
+    this.processedAt.set(hour, ++this.processings);
     this.hoursProcessed++;
     this.emit("processing");
   }

@@ -48,6 +48,8 @@ const MAX_READERS = 4;
  * writes are serialised on one connection, each in one transaction, while reads run on a small pool of
  * other connections and see only committed data (MVCC), so a reader never sees half an hour.
  */
+const MEMORY_LIMIT = "512MB";
+
 export class DuckDbStore implements Store {
   readonly #instance: DuckDBInstance;
   readonly #writer: DuckDBConnection | null;
@@ -68,6 +70,8 @@ export class DuckDbStore implements Store {
       instance = await DuckDBInstance.create(path, {
         access_mode: readOnly ? "READ_ONLY" : "READ_WRITE",
         storage_compatibility_version: STORAGE_VERSION,
+        // DuckDB would otherwise cache up to 80 % of the machine's memory; the pipeline needs its share.
+        memory_limit: MEMORY_LIMIT,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : "";
