@@ -112,8 +112,8 @@ class IngestRun {
   private readonly closed = new Set<string>();
   /** Open hours that were landed in part to bound memory, so the lines in memory are not all they have. */
   private readonly spilled = new Set<string>();
-  /** Per hour, the outcome of its last processing in this run, for the report. */
-  private readonly outcomes = new Map<string, HourOutcome>();
+  /** Per hour, the counts of its last processing in this run, for the report. */
+  private readonly outcomes = new Map<string, Pick<HourOutcome, "pageviewsByAgent" | "automatedByReason">>();
   /** Hours given late lines, to process from the raw zone once the input is read. */
   private readonly toReprocess = new Set<string>();
   /** When each hour was last processed in this run (a counter), to find hours whose labels went stale. */
@@ -286,7 +286,11 @@ class IngestRun {
     await landing;
     outcome.processed.report.rawFingerprint = await this.context.rawZone.fingerprint(hour);
     await this.context.store.replaceHour(outcome.processed);
-    this.outcomes.set(hour, outcome);
+    // Only the counts are kept: the hour's rows and actor metrics are in the store now.
+    this.outcomes.set(hour, {
+      pageviewsByAgent: outcome.pageviewsByAgent,
+      automatedByReason: outcome.automatedByReason,
+    });
     this.processedAt.set(hour, ++this.processings);
     this.hoursProcessed++;
     this.emit("processing");
