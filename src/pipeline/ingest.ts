@@ -125,7 +125,6 @@ class IngestRun {
   private bufferedBytes = 0;
   private bytesOfEarlierInputs = 0;
   private bytesTotal: number | null = null;
-  private hoursProcessed = 0;
   private readonly bufferLimit: number;
   private readonly processor: HourProcessor;
 
@@ -292,7 +291,6 @@ class IngestRun {
       automatedByReason: outcome.automatedByReason,
     });
     this.processedAt.set(hour, ++this.processings);
-    this.hoursProcessed++;
     this.emit("processing");
   }
 
@@ -302,8 +300,8 @@ class IngestRun {
       linesRead: this.report.linesRead,
       bytesRead: this.report.bytesRead,
       bytesTotal: this.bytesTotal,
-      hoursProcessed: this.hoursProcessed,
-      hoursToProcess: this.hoursProcessed + this.open.size + this.toReprocess.size,
+      hoursProcessed: this.processings,
+      hoursToProcess: this.processings + this.open.size + this.toReprocess.size,
     });
   }
 }
