@@ -50,7 +50,7 @@ export interface IngestOptions extends Omit<SourceOptions, "format"> {
   bufferBytes?: number;
 }
 
-const DEFAULT_BUFFER_BYTES = 64 * 2 ** 20;
+const DEFAULT_BUFFER_BYTES = 128 * 2 ** 20;
 const CLOSE_GRACE_MS = 10 * 60_000;
 
 /**
@@ -92,10 +92,7 @@ export async function ingest(
 }
 
 /** Lines of one hour read in this run and not landed yet, per format and host. */
-type HourBuffer = Map<
-  string,
-  { format: InputFormat; host: string | undefined; lines: string[]; requests: RawRequest[] }
->;
+type HourBuffer = Map<string, { format: InputFormat; host: string | undefined; lines: string[] }>;
 
 class IngestRun {
   readonly report: IngestReport = {
@@ -167,11 +164,11 @@ class IngestRun {
     const key = `${format} ${host ?? ""}`;
     let part = buffer.get(key);
     if (part === undefined) {
-      part = { format, host, lines: [], requests: [] };
+      part = { format, host, lines: [] };
       buffer.set(key, part);
     }
+    // Only the line is kept: parsed requests take twice its memory, and parsing again is cheap.
     part.lines.push(raw);
-    part.requests.push(request);
     this.bufferedBytes += raw.length;
     if (request.dt > this.latestDt) {
       this.latestDt = request.dt;

@@ -15,8 +15,6 @@ export interface SegmentLines {
   format: InputFormat;
   host: string | undefined;
   lines: readonly string[];
-  /** The lines already parsed, index for index, when they were just read: spares parsing them twice. */
-  requests?: readonly RawRequest[];
 }
 
 export interface HourOutcome {
@@ -70,13 +68,11 @@ export function createHourProcessor(options: {
       for await (const segment of segments) {
         const refine = refinerFor(segment.format);
         const parse = lineParser(segment);
-        const { lines, requests } = segment;
-        for (let i = 0; i < lines.length; i++) {
-          const line = lines[i] as string;
+        for (const line of segment.lines) {
           rawLines++;
           if (seen.has(line)) continue;
           seen.add(line);
-          const request = requests?.[i] ?? parse(line);
+          const request = parse(line);
           if (typeof request === "string" || hourOf(request.dt) !== hour) {
             malformedLines++;
             continue;
