@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { Command, Option } from "commander";
 import { type IngestProgress, type IngestReport, ingest } from "../pipeline/ingest.ts";
 import { loadRefineDependencies } from "../refine/dependencies.ts";
+import { formatCounts } from "../refine/summary.ts";
 import { storePath } from "../store/data-dir.ts";
 import { DuckDbStore } from "../store/duckdb-store.ts";
 import { lockDataDir } from "../store/lock.ts";
@@ -64,20 +65,12 @@ export function formatIngestReport(report: IngestReport): string {
     `lines read: ${report.linesRead}  (${rate.toLocaleString("en-US")} lines/s, ${report.seconds.toFixed(2)} s)`,
     `malformed lines: ${report.malformed.total}`,
     ...report.malformed.formatLines(),
-    `pageviews by agent type:${formatCounts(report.pageviewsByAgent)}`,
-    `automated pageviews by reason:${formatCounts(report.automatedByReason)}`,
+    `pageviews by agent type:${formatCounts(report.pageviewsByAgent, " none")}`,
+    `automated pageviews by reason:${formatCounts(report.automatedByReason, " none")}`,
     `hours updated: ${report.hoursUpdated.length}${formatHours(report.hoursUpdated)}`,
     `peak memory (RSS): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
   ];
   return `${lines.join("\n")}\n`;
-}
-
-function formatCounts(counts: ReadonlyMap<string, number>): string {
-  if (counts.size === 0) return " none";
-  return [...counts]
-    .sort((a, b) => b[1] - a[1])
-    .map(([key, count]) => `\n  ${key}: ${count}`)
-    .join("");
 }
 
 function formatHours(hours: readonly string[]): string {

@@ -1,8 +1,8 @@
 import { Command, Option } from "commander";
 import { loadRefineDependencies } from "../refine/dependencies.ts";
-import { createRefiner } from "../refine/refine.ts";
+import { createRefiners } from "../refine/refine.ts";
 import { RefineSummary } from "../refine/summary.ts";
-import { type InputFormat, openSource } from "../sources/index.ts";
+import { carriesXAnalytics, type InputFormat, openSource } from "../sources/index.ts";
 import { writeChunk } from "./output.ts";
 
 export interface InputOptions {
@@ -37,7 +37,7 @@ export function refineCommand(): Command {
 
 /** Returns the exit status: 0, or 1 when an input could not be opened. */
 async function runRefine(inputs: string[], options: InputOptions & { explain?: boolean }): Promise<number> {
-  const dependencies = loadRefineDependencies({ geoDatabase: options.geoDb });
+  const refiners = createRefiners(loadRefineDependencies({ geoDatabase: options.geoDb }));
   const summary = new RefineSummary();
   let exitStatus = 0;
   for (const input of inputs) {
@@ -49,7 +49,7 @@ async function runRefine(inputs: string[], options: InputOptions & { explain?: b
       exitStatus = 1;
       continue;
     }
-    const refine = createRefiner(dependencies, { hasXAnalytics: source.format === "webrequest" });
+    const refine = refiners(source.format !== null && carriesXAnalytics(source.format));
     for await (const batch of source.recordBatches()) {
       let output = "";
       for (const item of batch) {

@@ -200,7 +200,8 @@ class IngestRun {
     await this.landLate();
     const { rawZone, store } = this.context;
     // Late lines, and hours landed by an earlier run that was killed before it processed them.
-    for (const hour of await rawZone.hours()) {
+    const rawHours = new Set(await rawZone.hours());
+    for (const hour of rawHours) {
       if (!this.processedAt.has(hour) && !(await this.isUpToDate(hour))) this.toReprocess.add(hour);
     }
     for (const hour of [...this.toReprocess].sort()) {
@@ -216,7 +217,6 @@ class IngestRun {
         if (laterAt === undefined ? this.states.has(later) : laterAt < at) stale.add(later);
       }
     }
-    const rawHours = new Set(await rawZone.hours());
     for (const hour of [...stale].filter((hour) => rawHours.has(hour)).sort()) {
       await this.process(hour, readSegments(rawZone, await rawZone.segments(hour)));
     }

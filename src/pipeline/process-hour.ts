@@ -1,7 +1,7 @@
 import { automatedActors } from "../definition/actor-label.ts";
 import type { RawRequest } from "../definition/types.ts";
 import { addHours, hourOf } from "../hours.ts";
-import { createRefiner, type Refine, type RefineDependencies } from "../refine/refine.ts";
+import { createRefiners, type RefineDependencies } from "../refine/refine.ts";
 import { parseCombinedLine } from "../sources/combined-log.ts";
 import { carriesXAnalytics, type InputFormat } from "../sources/index.ts";
 import { parseWebrequestLine } from "../sources/webrequest-json.ts";
@@ -36,12 +36,7 @@ export function createHourProcessor(options: {
   definitionVersion: string;
 }): HourProcessor {
   const { refineDependencies, hashIp, store, definitionVersion } = options;
-  const refiners = {
-    withXAnalytics: createRefiner(refineDependencies, { hasXAnalytics: true }),
-    withoutXAnalytics: createRefiner(refineDependencies, { hasXAnalytics: false }),
-  };
-  const refinerFor = (format: InputFormat): Refine =>
-    carriesXAnalytics(format) ? refiners.withXAnalytics : refiners.withoutXAnalytics;
+  const refiners = createRefiners(refineDependencies);
 
   return {
     async process(hour, segments) {
@@ -66,7 +61,7 @@ export function createHourProcessor(options: {
       let rawLines = 0;
 
       for await (const segment of segments) {
-        const refine = refinerFor(segment.format);
+        const refine = refiners(carriesXAnalytics(segment.format));
         const parse = lineParser(segment);
         for (const line of segment.lines) {
           rawLines++;

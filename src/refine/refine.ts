@@ -115,3 +115,13 @@ export function createRefiner(deps: RefineDependencies, options: RefineOptions):
     return { record, rules: spiderRule ? [...verdict.rules, spiderRule] : verdict.rules, xAnalytics };
   };
 }
+
+/**
+ * Refiners for sources with and without X-Analytics, built once so their caches carry across
+ * inputs and hours.
+ */
+export function createRefiners(deps: RefineDependencies): (hasXAnalytics: boolean) => Refine {
+  const withXAnalytics = createRefiner(deps, { hasXAnalytics: true });
+  const withoutXAnalytics = createRefiner(deps, { hasXAnalytics: false });
+  return (hasXAnalytics) => (hasXAnalytics ? withXAnalytics : withoutXAnalytics);
+}

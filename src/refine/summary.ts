@@ -59,12 +59,13 @@ function increment(counts: Map<string, number>, key: string): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
-function sortedByCount(counts: Map<string, number>): [string, number][] {
+function sortedByCount(counts: ReadonlyMap<string, number>): [string, number][] {
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
-function formatCounts(counts: Map<string, number>): string {
-  if (counts.size === 0) return "";
+/** `\n  key: count` lines, largest first; `whenEmpty` when there is nothing to list. */
+export function formatCounts(counts: ReadonlyMap<string, number>, whenEmpty = ""): string {
+  if (counts.size === 0) return whenEmpty;
   return sortedByCount(counts)
     .map(([key, count]) => `\n  ${key}: ${count}`)
     .join("");
