@@ -1,14 +1,11 @@
-import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { demoCommand } from "./demo.ts";
 import { generateCommand } from "./generate.ts";
 import { ingestCommand } from "./ingest.ts";
 import { purgeCommand } from "./purge.ts";
 import { refineCommand } from "./refine.ts";
-
-const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-  version: string;
-};
+import { serveCommand } from "./serve.ts";
+import { version } from "./version.ts";
 
 export function buildProgram(): Command {
   return new Command("pageviews")
@@ -17,6 +14,7 @@ export function buildProgram(): Command {
     .addCommand(refineCommand())
     .addCommand(ingestCommand())
     .addCommand(purgeCommand())
+    .addCommand(serveCommand())
     .addCommand(generateCommand())
     .addCommand(demoCommand());
 }

@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { TOP_CUT } from "./duckdb-serving.ts";
 import {
   ALL_ACCESS,
   dayKey,
@@ -14,6 +15,7 @@ import {
   storedAgent,
 } from "./serving-keys.ts";
 import type {
+  Availability,
   CountryArticle,
   CountryViews,
   Granularity,
@@ -23,6 +25,7 @@ import type {
   TopByCountryQuery,
   TopPerCountryQuery,
   TopQuery,
+  TopRangeQuery,
   ViewsAt,
 } from "./store.ts";
 
@@ -163,6 +166,34 @@ export async function top(connection: DuckDBConnection, query: TopQuery): Promis
   }));
 }
 
+/** Ranked as the stored top lists are (see duckdb-serving.ts), over the days and agent asked for. */
+export async function topOfRange(connection: DuckDBConnection, query: TopRangeQuery): Promise<TopArticle[]> {
+  const result = await connection.runAndReadAll(
+    `SELECT article, views, rank() OVER ranking AS article_rank
+     FROM (
+       SELECT article, sum(views) AS views FROM per_article_daily
+       WHERE project = $project AND day BETWEEN $first AND $last AND article <> '-'
+         AND ${MATCHES_ACCESS} AND ${MATCHES_AGENT}
+       GROUP BY article HAVING sum(views) > 0
+     )
+     WINDOW ranking AS (ORDER BY views DESC)
+     QUALIFY ${TOP_CUT}
+     ORDER BY article_rank, article`,
+    {
+      project: query.project,
+      access: storedAccess(query.access),
+      agent: storedAgent(query.agent),
+      first: dayKey(query.fromDay),
+      last: dayKey(query.toDay),
+    },
+  );
+  return result.getRows().map(([article, views, rank]) => ({
+    article: article as string,
+    views: Number(views),
+    rank: Number(rank),
+  }));
+}
+
 export async function topByCountry(
   connection: DuckDBConnection,
   query: TopByCountryQuery,
@@ -198,11 +229,18 @@ export async function topPerCountry(
   }));
 }
 
-export async function lastCompleteHour(connection: DuckDBConnection): Promise<Map<string, string>> {
-  const result = await connection.runAndReadAll(
-    "SELECT project, max(hour) FROM project_hourly GROUP BY project ORDER BY project",
+export async function availability(connection: DuckDBConnection): Promise<Availability> {
+  const processed = await connection.runAndReadAll("SELECT max(hour) FROM hours");
+  const lastHour = processed.getRows()[0]?.[0] as number | null | undefined;
+  const projects = await connection.runAndReadAll(
+    "SELECT project, min(hour), max(hour) FROM project_hourly GROUP BY project ORDER BY project",
   );
-  return new Map(
-    result.getRows().map(([project, hour]) => [project as string, hourTimestamp(hour as number)]),
-  );
+  return {
+    lastCompleteHour: lastHour == null ? null : hourTimestamp(lastHour),
+    projects: projects.getRows().map(([project, first, last]) => ({
+      project: project as string,
+      firstHour: hourTimestamp(first as number),
+      lastHour: hourTimestamp(last as number),
+    })),
+  };
 }

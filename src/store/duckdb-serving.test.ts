@@ -113,15 +113,23 @@ function sumBy<K extends string>(
   return sums;
 }
 
-function expectedTop(hours: Hours, project: string, access: ApiAccess, period: string): TopArticle[] {
+function expectedTop(
+  hours: Hours,
+  project: string,
+  access: ApiAccess,
+  period: string,
+  { agent = "user", toDay }: { agent?: ApiAgent; toDay?: string } = {},
+): TopArticle[] {
+  const inPeriod = (hour: string) =>
+    toDay === undefined ? hour.startsWith(period) : hour.slice(0, 8) >= period && hour.slice(0, 8) <= toDay;
   const sums = sumBy(
     rowsOf(hours),
     (hour, row) =>
-      hour.startsWith(period) &&
+      inPeriod(hour) &&
       row.project === project &&
-      row.agent_type === "user" &&
       row.article !== "-" &&
-      accessMatches(row, access),
+      accessMatches(row, access) &&
+      agentMatches(row, agent),
     (row) => row.article,
   );
   return rankAndCut(
@@ -228,6 +236,18 @@ describe("serving tables", () => {
           );
         }
       }
+      for (const agent of AGENTS) {
+        for (const [fromDay, toDay] of [
+          ["20260131", "20260202"],
+          ["20260201", "20260201"],
+          ["20260203", "20260210"],
+        ] as const) {
+          const q = { project: "de.wikipedia", access, agent, fromDay, toDay };
+          expect(await store.topOfRange(q), JSON.stringify(q)).toEqual(
+            expectedTop(hours, q.project, access, fromDay, { agent, toDay }),
+          );
+        }
+      }
       for (const country of ["US", "JP", "--", "ZZ"]) {
         for (const day of ["20260131", "20260201"]) {
           expect(await store.topPerCountry({ country, access, day })).toEqual(
@@ -300,19 +320,23 @@ describe("serving tables", () => {
     expect(en).toEqual(expectedTop(hours, "en.wikipedia", "all-access", "20260203"));
   });
 
-  it("report the latest served hour of each project", async () => {
+  it("report the latest processed hour, and each project's first and last hour with views", async () => {
+    expect(await store.availability()).toEqual({ lastCompleteHour: null, projects: [] });
     await load(
       new Map([
+        ["2026020223", [pageviewRow({ project: "de.wikipedia" })]],
         ["2026020300", [pageviewRow({ project: "de.wikipedia" })]],
         ["2026020305", [pageviewRow({ project: "en.wikipedia" })]],
+        ["2026020306", []],
       ]),
     );
-    expect(await store.lastCompleteHour()).toEqual(
-      new Map([
-        [ALL_PROJECTS, "2026020305"],
-        ["de.wikipedia", "2026020300"],
-        ["en.wikipedia", "2026020305"],
-      ]),
-    );
+    expect(await store.availability()).toEqual({
+      lastCompleteHour: "2026020306",
+      projects: [
+        { project: ALL_PROJECTS, firstHour: "2026020223", lastHour: "2026020305" },
+        { project: "de.wikipedia", firstHour: "2026020223", lastHour: "2026020300" },
+        { project: "en.wikipedia", firstHour: "2026020305", lastHour: "2026020305" },
+      ],
+    });
   });
 });

@@ -16,7 +16,7 @@ const TOP_SIZE = 1000;
  * tie straddling the boundary is dropped whole. Equivalently, a row is kept when at most 1000 rows have
  * as many views or more, which is `count(*)` over the default window frame (it includes the ties).
  */
-const TOP_CUT = `count(*) OVER ranking <= ${TOP_SIZE}`;
+export const TOP_CUT = `count(*) OVER ranking <= ${TOP_SIZE}`;
 
 const DAILY = [
   `DELETE FROM per_article_daily WHERE day = $day`,

@@ -6,6 +6,7 @@ import { refreshDay, refreshMonth, sortMonth, unsortedMonths } from "./duckdb-se
 import { dayKey, hourKey, hourTimestamp } from "./serving-keys.ts";
 import type {
   AutomatedActor,
+  Availability,
   CountryArticle,
   CountryViews,
   HourState,
@@ -18,6 +19,7 @@ import type {
   TopByCountryQuery,
   TopPerCountryQuery,
   TopQuery,
+  TopRangeQuery,
   ViewsAt,
 } from "./store.ts";
 
@@ -272,8 +274,12 @@ export class DuckDbStore implements Store {
     return this.#readers.use((connection) => reads.topPerCountry(connection, query));
   }
 
-  lastCompleteHour(): Promise<Map<string, string>> {
-    return this.#readers.use((connection) => reads.lastCompleteHour(connection));
+  topOfRange(query: TopRangeQuery): Promise<TopArticle[]> {
+    return this.#readers.use((connection) => reads.topOfRange(connection, query));
+  }
+
+  availability(): Promise<Availability> {
+    return this.#readers.use((connection) => reads.availability(connection));
   }
 
   /** Waits for pending writes and reads, then closes the file (DuckDB checkpoints it on close). */

@@ -95,6 +95,18 @@ export interface ViewsAt {
 /** The top articles of a day (`YYYYMMDD`) or of a month (`YYYYMM`, the API's `all-days`). */
 export type TopQuery = { project: string; access: ApiAccess } & ({ day: string } | { month: string });
 
+/**
+ * The top articles of any range of days (`YYYYMMDD`, inclusive) for any agent, ranked when read: the
+ * stored top lists cover single days and months of `user` views only.
+ */
+export interface TopRangeQuery {
+  project: string;
+  access: ApiAccess;
+  agent: ApiAgent;
+  fromDay: string;
+  toDay: string;
+}
+
 /** A ranked entry: `rank` is SQL `rank()`, so ties share a rank and a gap follows them. */
 export interface TopArticle {
   article: string;
@@ -135,6 +147,20 @@ export interface CountryArticle {
   rank: number;
 }
 
+/** What the store holds: hours processed, and each project's first and last hour with views. */
+export interface Availability {
+  /** The latest processed hour (`YYYYMMDDHH`); every project's views up to it are loaded. */
+  lastCompleteHour: string | null;
+  projects: ProjectAvailability[];
+}
+
+export interface ProjectAvailability {
+  /** A project, or {@link ALL_PROJECTS}. */
+  project: string;
+  firstHour: string;
+  lastHour: string;
+}
+
 /**
  * The one storage interface: DuckDB embedded by default; ClickHouse to scale out. SQL lives only
  * behind it. Every write of an hour is atomic: readers see the old hour or the new one, never half.
@@ -167,10 +193,11 @@ export interface Store {
   aggregate(query: SeriesQuery): Promise<ViewsAt[]>;
   /** `user` views only, `-` excluded; at most 1000, fewer when a tie straddles the 1000th place. */
   top(query: TopQuery): Promise<TopArticle[]>;
+  /** As {@link top}, for any days and agent; articles without matching views are left out. */
+  topOfRange(query: TopRangeQuery): Promise<TopArticle[]>;
   /** Countries with more than 99 `user` views in the month, by rank; project may be {@link ALL_PROJECTS}. */
   topByCountry(query: TopByCountryQuery): Promise<CountryViews[]>;
   topPerCountry(query: TopPerCountryQuery): Promise<CountryArticle[]>;
-  /** Per project (and {@link ALL_PROJECTS}), the latest hour (`YYYYMMDDHH`) the serving tables hold. */
-  lastCompleteHour(): Promise<Map<string, string>>;
+  availability(): Promise<Availability>;
   close(): Promise<void>;
 }

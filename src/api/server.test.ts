@@ -1,0 +1,287 @@
+import { Writable } from "node:stream";
+import { gunzipSync } from "node:zlib";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DuckDbStore } from "../store/duckdb-store.ts";
+import { pageviewRow, processedHour } from "../store/store.fixtures.ts";
+import { CLOSED_PERIOD_CACHE, OPEN_PERIOD_CACHE } from "./freshness.ts";
+import { createApiServer } from "./server.ts";
+
+const BASE = "/api/rest_v1/metrics/pageviews";
+const CAT_DAILY = `${BASE}/per-article/en.wikipedia/all-access/all-agents/Cat/daily/20260201/20260202`;
+
+let store: DuckDbStore;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  store = await DuckDbStore.open(":memory:");
+  await store.replaceHour(
+    processedHour("2026020110", [pageviewRow({ views: 5 }), pageviewRow({ article: "Dog", views: 2 })]),
+  );
+  await store.replaceHour(
+    processedHour("2026020210", [pageviewRow({ views: 7, access_method: "mobile web" })]),
+  );
+  await store.refreshServing(["20260201", "20260202"]);
+  app = await createApiServer({ store, version: "test", rateLimit: 0 });
+});
+afterAll(async () => {
+  await app.close();
+  await store.close();
+});
+
+function get(url: string, headers: Record<string, string> = {}) {
+  return app.inject({ method: "GET", url, headers });
+}
+
+describe("headers", () => {
+  it("send AQS's CORS and security headers, on answers and on errors", async () => {
+    for (const url of [CAT_DAILY, `${BASE}/nowhere`]) {
+      const { headers } = await get(url);
+      expect(headers).toMatchObject({
+        "access-control-allow-origin": "*",
+        "access-control-allow-methods": "GET,HEAD",
+        "access-control-expose-headers": "etag",
+        "x-content-type-options": "nosniff",
+        "x-frame-options": "SAMEORIGIN",
+        "referrer-policy": "origin-when-cross-origin",
+        "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+        "x-xss-protection": "1; mode=block",
+      });
+      expect(headers["access-control-allow-headers"]).toContain("api-user-agent");
+    }
+  });
+
+  it("cache closed periods for four hours, hours not processed yet briefly, and errors not at all", async () => {
+    const closed = await get(
+      `${BASE}/per-article/en.wikipedia/all-access/all-agents/Cat/daily/20260201/20260201`,
+    );
+    expect(closed.headers["cache-control"]).toBe(CLOSED_PERIOD_CACHE);
+    // The last processed hour is 2026020210: the 2nd is not over.
+    const open = await get(CAT_DAILY);
+    expect(open.headers["cache-control"]).toBe(OPEN_PERIOD_CACHE);
+    const error = await get(`${BASE}/per-article/en.wikipedia/all-access/all-agents/Cat/daily/x/y`);
+    expect(error.headers["cache-control"]).toBe("private, max-age=0, s-maxage=0, must-revalidate");
+  });
+
+  it("tag answers with the SHA-1 of the body, and answer 304 to If-None-Match", async () => {
+    const first = await get(CAT_DAILY);
+    const { createHash } = await import("node:crypto");
+    expect(first.headers.etag).toBe(`"${createHash("sha1").update(first.body).digest("hex")}"`);
+    const again = await get(CAT_DAILY, { "if-none-match": String(first.headers.etag) });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe("");
+  });
+
+  it("answer HEAD without a body, OPTIONS with 200 and an empty body, and echo x-request-id", async () => {
+    const head = await app.inject({ method: "HEAD", url: CAT_DAILY });
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe("");
+    expect(head.headers.etag).toBe((await get(CAT_DAILY)).headers.etag);
+    const options = await app.inject({ method: "OPTIONS", url: CAT_DAILY });
+    expect([options.statusCode, options.body]).toEqual([200, ""]);
+    expect(options.headers["access-control-allow-origin"]).toBe("*");
+    const traced = await get(CAT_DAILY, { "x-request-id": "trace-42" });
+    expect(traced.headers["x-request-id"]).toBe("trace-42");
+  });
+
+  it("compress large answers with gzip or brotli when the client accepts them", async () => {
+    const url = `${BASE}/aggregate/all-projects/all-access/all-agents/hourly/2026020100/2026020223`;
+    const plain = await get(url);
+    const gzip = await get(url, { "accept-encoding": "gzip" });
+    // Small answers go uncompressed; this one is under the 1 KiB threshold only if it had no rows.
+    if (Number(plain.headers["content-length"] ?? plain.rawPayload.length) >= 1024) {
+      expect(gzip.headers["content-encoding"]).toBe("gzip");
+      expect(gunzipSync(gzip.rawPayload).toString()).toBe(plain.body);
+    }
+    const spec = await get(`${BASE}/api-spec.json`, { "accept-encoding": "br" });
+    expect(spec.headers["content-encoding"]).toBe("br");
+  });
+});
+
+describe("errors", () => {
+  it("answer unknown routes with 404 problem JSON, never HTML", async () => {
+    for (const url of [`${BASE}/nowhere`, "/", `${BASE}/top/en.wikipedia/all-access/2026/02/01/extra`]) {
+      const response = await get(url);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.headers["content-type"]).toBe("application/problem+json");
+      expect(response.json()).toMatchObject({
+        title: "Not found.",
+        detail: "Invalid route",
+        method: "get",
+        status: 404,
+      });
+    }
+  });
+
+  it("name the parameter, its value and the allowed values for a bad enum; `bot` gets a hint", async () => {
+    const bad = await get(`${BASE}/per-article/en.wikipedia/all-access/bot/Cat/daily/20260201/20260202`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({
+      type: "https://mediawiki.org/wiki/HyperSwitch/errors/invalid_request",
+      title: "Invalid parameters",
+      method: "get",
+      detail:
+        "The parameter `agent` must be one of all-agents, user, spider, automated; `bot` is not " +
+        "(`bot` was renamed `automated` in 2020).",
+      uri: `${BASE}/per-article/en.wikipedia/all-access/bot/Cat/daily/20260201/20260202`,
+      status: 400,
+    });
+    const site = await get(
+      "/api/rest_v1/metrics/unique-devices/en.wikipedia/everywhere/daily/20260201/20260202",
+    );
+    expect(site.json().detail).toContain("`access-site` must be one of all-sites, desktop-site, mobile-site");
+    // Unknown query parameters are ignored: browsers' cache busters (`?_=1700000000`) must not fail.
+    expect((await get(`${BASE}/top/en.wikipedia/all-access/2026/02/01?_=1700000000`)).statusCode).toBe(200);
+  });
+
+  it("answer hostile titles with a clean 400 or 404: quotes, semicolons, NUL, 10 KB, traversal, bad escapes", async () => {
+    const titles = [
+      "Robert'); DROP TABLE per_article_daily;--",
+      encodeURIComponent('" OR 1=1 --'),
+      "%00",
+      "a%00b",
+      "x".repeat(10_240),
+      encodeURIComponent("é".repeat(600)),
+      "..%2F..%2F..%2Fetc%2Fpasswd",
+      "%2e%2e%2f%2e%2e%2fpageviews.duckdb",
+      "%E0%A4%A",
+      "%",
+    ];
+    for (const title of titles) {
+      const response = await get(
+        `${BASE}/per-article/en.wikipedia/all-access/all-agents/${title}/daily/20260201/20260202`,
+      );
+      expect([400, 404], title.slice(0, 40)).toContain(response.statusCode);
+      expect(response.headers["content-type"]).toBe("application/problem+json");
+      expect(response.headers["access-control-allow-origin"]).toBe("*");
+      expect(response.body).not.toMatch(/at .*\.ts:\d+/);
+    }
+    // The store is intact.
+    expect((await get(CAT_DAILY)).statusCode).toBe(200);
+  });
+
+  it("answer a failing store with 500 problem JSON, without a stack trace", async () => {
+    const failing = await createApiServer({
+      store: {
+        ...store,
+        availability: () => store.availability(),
+        perArticle: () => Promise.reject(new Error("disk on fire")),
+      } as never,
+      version: "test",
+      rateLimit: 0,
+    });
+    try {
+      const response = await failing.inject({ method: "GET", url: CAT_DAILY });
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toMatchObject({ title: "Internal server error", status: 500 });
+      expect(response.body).not.toContain("disk on fire");
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
+describe("rate limit and logs", () => {
+  it("answers 429 problem JSON with retry-after beyond the configured rate", async () => {
+    const limited = await createApiServer({ store, version: "test", rateLimit: 3 });
+    try {
+      const statuses: number[] = [];
+      let last: Awaited<ReturnType<typeof limited.inject>> | undefined;
+      for (let i = 0; i < 5; i++) {
+        last = await limited.inject({ method: "GET", url: CAT_DAILY });
+        statuses.push(last.statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      expect(last?.headers["retry-after"]).toBeDefined();
+      expect(last?.headers["content-type"]).toBe("application/problem+json");
+      expect(last?.json()).toMatchObject({ title: "Too many requests.", status: 429 });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("logs requests without the client address unless configured to", async () => {
+    for (const logClientIp of [false, true]) {
+      const lines: string[] = [];
+      const stream = new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      });
+      const logged = await createApiServer({
+        store,
+        version: "test",
+        rateLimit: 0,
+        logger: { level: "info", stream },
+        logClientIp,
+      });
+      try {
+        await logged.inject({ method: "GET", url: CAT_DAILY, remoteAddress: "203.0.113.9" });
+      } finally {
+        await logged.close();
+      }
+      const log = lines.join("");
+      expect(log).toContain("/Cat/daily/");
+      expect(log.includes("203.0.113.9")).toBe(logClientIp);
+    }
+  });
+});
+
+describe("CSV and documentation", () => {
+  it("answers text/csv when asked, one row per entry, the item's fields repeated", async () => {
+    const csv = await get(`${BASE}/top/en.wikipedia/all-access/2026/02/01`, { accept: "text/csv" });
+    expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    expect(csv.body).toBe(
+      "project,access,year,month,day,article,views,rank\r\n" +
+        "en.wikipedia,all-access,2026,02,01,Cat,5,1\r\n" +
+        "en.wikipedia,all-access,2026,02,01,Dog,2,2\r\n",
+    );
+    expect(csv.headers.vary).toContain("accept");
+    const json = await get(`${BASE}/top/en.wikipedia/all-access/2026/02/01`, {
+      accept: "application/json, text/csv;q=0.5",
+    });
+    expect(json.headers["content-type"]).toBe("application/json; charset=utf-8");
+  });
+
+  it("publishes an OpenAPI 3 document of every route, and Swagger UI at /api/rest_v1/?doc", async () => {
+    const spec = (await get(`${BASE}/api-spec.json`)).json();
+    expect(spec.openapi).toMatch(/^3\./);
+    expect(Object.keys(spec.paths).sort()).toEqual([
+      "/api/rest_v1/metrics/legacy/pagecounts/aggregate/{project}/{accessSite}/{granularity}/{start}/{end}",
+      "/api/rest_v1/metrics/pageviews/",
+      "/api/rest_v1/metrics/pageviews/aggregate/{project}/{access}/{agent}/{granularity}/{start}/{end}",
+      "/api/rest_v1/metrics/pageviews/availability",
+      "/api/rest_v1/metrics/pageviews/per-article/{project}/{access}/{agent}/{article}/{granularity}/{start}/{end}",
+      "/api/rest_v1/metrics/pageviews/top-by-country/{project}/{access}/{year}/{month}",
+      "/api/rest_v1/metrics/pageviews/top-per-country/{country}/{access}/{year}/{month}/{day}",
+      "/api/rest_v1/metrics/pageviews/top/{project}/{access}/{start}/{end}",
+      "/api/rest_v1/metrics/pageviews/top/{project}/{access}/{year}/{month}/{day}",
+      "/api/rest_v1/metrics/unique-devices/{project}/{accessSite}/{granularity}/{start}/{end}",
+    ]);
+    const doc = await get("/api/rest_v1/?doc");
+    expect(doc.statusCode).toBe(302);
+    const page = await get(String(doc.headers.location));
+    expect(page.statusCode).toBe(200);
+    expect(page.headers["content-type"]).toContain("text/html");
+    expect(page.body).toContain("swagger");
+  });
+
+  it("reports availability: the last processed hour, and each project's first and last hour", async () => {
+    const body = (await get(`${BASE}/availability`)).json();
+    expect(body.items).toEqual([
+      {
+        project: "all-projects",
+        first_hour: "2026020110",
+        last_hour: "2026020210",
+        last_complete_hour: "2026020210",
+      },
+      {
+        project: "en.wikipedia",
+        first_hour: "2026020110",
+        last_hour: "2026020210",
+        last_complete_hour: "2026020210",
+      },
+    ]);
+  });
+});
