@@ -1,5 +1,5 @@
 import fastifyAccepts from "@fastify/accepts";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 
 /**
  * `Accept: text/csv` on any data route: the JSON answer as a table, one row per item, or per entry of
@@ -14,12 +14,20 @@ export async function addCsvOutput(app: FastifyInstance): Promise<void> {
     if (reply.statusCode !== 200 || typeof payload !== "string") return payload;
     if (!String(reply.getHeader("content-type") ?? "").startsWith("application/json")) return payload;
     reply.header("vary", "accept");
-    if (request.accepts().type(["application/json", "text/csv"]) !== "text/csv") return payload;
+    if (!wantsCsv(request)) return payload;
     const body = JSON.parse(payload) as { items?: unknown[] };
     if (!Array.isArray(body.items)) return payload;
     reply.type("text/csv; charset=utf-8");
     return toCsv(body.items);
   });
+}
+
+/** Whether the client prefers CSV to JSON (Accept, with its q-values). */
+export function wantsCsv(request: FastifyRequest): boolean {
+  return (
+    request.headers.accept !== undefined &&
+    request.accepts().type(["application/json", "text/csv"]) === "text/csv"
+  );
 }
 
 export function toCsv(items: readonly unknown[]): string {

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { gunzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DuckDbStore } from "../store/duckdb-store.ts";
 import { pageviewRow, processedHour } from "../store/store.fixtures.ts";
 import { CLOSED_PERIOD_CACHE, OPEN_PERIOD_CACHE } from "./freshness.ts";
@@ -188,7 +188,8 @@ describe("rate limit and logs", () => {
       const statuses: number[] = [];
       let last: Awaited<ReturnType<typeof limited.inject>> | undefined;
       for (let i = 0; i < 5; i++) {
-        last = await limited.inject({ method: "GET", url: CAT_DAILY });
+        // Distinct URLs: a repeated one would be answered from the response cache, which is not limited.
+        last = await limited.inject({ method: "GET", url: `${CAT_DAILY}?n=${i}` });
         statuses.push(last.statusCode);
       }
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
@@ -224,6 +225,44 @@ describe("rate limit and logs", () => {
       const log = lines.join("");
       expect(log).toContain("/Cat/daily/");
       expect(log.includes("203.0.113.9")).toBe(logClientIp);
+    }
+  });
+});
+
+describe("response cache", () => {
+  it("answers a repeated request without reading the store, until a later hour is processed", async () => {
+    let reads = 0;
+    let lastCompleteHour = "2026020210";
+    const counting = {
+      perArticle: (query: Parameters<DuckDbStore["perArticle"]>[0]) => {
+        reads++;
+        return store.perArticle(query);
+      },
+      availability: async () => ({ ...(await store.availability()), lastCompleteHour }),
+    };
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const cached = await createApiServer({ store: counting as never, version: "test", rateLimit: 0 });
+    try {
+      const first = await cached.inject({ method: "GET", url: CAT_DAILY });
+      const second = await cached.inject({ method: "GET", url: CAT_DAILY });
+      expect(reads).toBe(1);
+      expect(second.body).toBe(first.body);
+      expect(second.headers).toMatchObject({
+        etag: first.headers.etag,
+        "content-type": first.headers["content-type"],
+        "cache-control": first.headers["cache-control"],
+      });
+      const csv = await cached.inject({ method: "GET", url: CAT_DAILY, headers: { accept: "text/csv" } });
+      expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
+      expect(reads).toBe(2);
+      // A new hour is processed; the cached answers are dropped once it is noticed.
+      lastCompleteHour = "2026020211";
+      vi.setSystemTime(Date.now() + 60_000);
+      await cached.inject({ method: "GET", url: CAT_DAILY });
+      expect(reads).toBe(3);
+    } finally {
+      vi.useRealTimers();
+      await cached.close();
     }
   });
 });

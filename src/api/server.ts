@@ -17,6 +17,7 @@ import { addCsvOutput } from "./csv-output.ts";
 import { Freshness } from "./freshness.ts";
 import { addHttpHeaders, ERROR_CACHE, headersFor } from "./http-headers.ts";
 import { ApiProblem, invalidRequest, PROBLEM_JSON, problemBody, unknownRoute } from "./problem.ts";
+import { addResponseCache } from "./response-cache.ts";
 import { aggregateRoute } from "./routes/aggregate.ts";
 import { listingRoutes } from "./routes/listing.ts";
 import { otherDatasetRoutes } from "./routes/other-datasets.ts";
@@ -40,10 +41,13 @@ export interface ApiServerOptions {
   logger?: FastifyServerOptions["logger"];
   /** Log each request's client address; off by default, as the address is personal data. */
   logClientIp?: boolean;
+  /** Memory for answers kept to serve again (see response-cache.ts); 0 keeps none. */
+  responseCacheMiB?: number;
 }
 
 export const DEFAULT_TOP_PER_COUNTRY_THRESHOLD = 1000;
 export const DEFAULT_RATE_LIMIT = 100;
+export const DEFAULT_RESPONSE_CACHE_MIB = 64;
 
 /** The Pageview API over a store: routes, errors, headers, caching, compression, limits and docs. */
 export async function createApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
@@ -78,6 +82,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
 
   addHttpHeaders(app);
   await addCsvOutput(app);
+  // After the CSV conversion (answers are kept as sent), before the etag and compression.
+  addResponseCache(
+    app,
+    context.freshness,
+    (options.responseCacheMiB ?? DEFAULT_RESPONSE_CACHE_MIB) * 2 ** 20,
+  );
   // AQS's etag is the SHA-1 of the body, in hex; If-None-Match then answers 304.
   await app.register(fastifyEtag, { hashFn: (payload) => createHash("sha1").update(payload).digest("hex") });
   await app.register(fastifyCompress, {

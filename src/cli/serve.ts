@@ -1,7 +1,12 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { Command, InvalidArgumentError } from "commander";
-import { createApiServer, DEFAULT_RATE_LIMIT, DEFAULT_TOP_PER_COUNTRY_THRESHOLD } from "../api/server.ts";
+import {
+  createApiServer,
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_RESPONSE_CACHE_MIB,
+  DEFAULT_TOP_PER_COUNTRY_THRESHOLD,
+} from "../api/server.ts";
 import { storePath } from "../store/data-dir.ts";
 import { DuckDbStore } from "../store/duckdb-store.ts";
 import { version } from "./version.ts";
@@ -12,6 +17,7 @@ interface ServeOptions {
   host: string;
   rateLimit: number;
   topPerCountryThreshold: number;
+  responseCache: number;
   trustProxy?: boolean;
   logClientIp?: boolean;
   logLevel: string;
@@ -37,6 +43,12 @@ export function serveCommand(): Command {
       count,
       DEFAULT_TOP_PER_COUNTRY_THRESHOLD,
     )
+    .option(
+      "--response-cache <MiB>",
+      "memory for answers kept to serve again until the next hour is processed (0: none)",
+      count,
+      DEFAULT_RESPONSE_CACHE_MIB,
+    )
     .option("--trust-proxy", "take client addresses from X-Forwarded-For (behind a reverse proxy)")
     .option("--log-client-ip", "include client addresses in request logs (personal data: off by default)")
     .option("--log-level <level>", "request log level: fatal, error, warn, info, debug or silent", "info")
@@ -59,6 +71,7 @@ async function serve(options: ServeOptions): Promise<void> {
     version,
     rateLimit: options.rateLimit,
     topPerCountryThreshold: options.topPerCountryThreshold,
+    responseCacheMiB: options.responseCache,
     trustProxy: options.trustProxy,
     logClientIp: options.logClientIp,
     logger: { level: options.logLevel },

@@ -158,15 +158,14 @@ export class DuckDbStore implements Store {
 
   /**
    * Sorts each month of per_article_daily that has received day slices since it was last sorted,
-   * except the newest month (still being filled: sorting it now would be undone by tomorrow's slice).
-   * Each month is its own transaction; one of 39 M rows took 34 s on two cores.
+   * the month still being filled included: a read of one article then touches one run per month
+   * rather than one slice per day (measured: 4 ms instead of 108 ms for a year of one article among
+   * 12.6 M rows, most of them in the current month). Each month is its own transaction; one of 39 M
+   * rows took 34 s on two cores, so once a day is the right rhythm.
    */
   async compact(): Promise<void> {
     await this.#write(async (connection) => {
-      const newest = await connection.runAndReadAll("SELECT max(day) // 100 FROM per_article_daily");
-      const newestMonth = newest.getRows()[0]?.[0] as number | null;
       for (const month of await unsortedMonths(connection)) {
-        if (newestMonth !== null && month >= newestMonth) continue;
         await inTransaction(connection, () => sortMonth(connection, month));
       }
     });

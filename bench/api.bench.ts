@@ -1,0 +1,212 @@
+/**
+ * Pageview API throughput and latency (autocannon, loopback), beside a trivial fastify route measured in
+ * the same run:
+ *  - per-article daily over one year, for articles drawn by popularity;
+ *  - aggregate hourly over 30 days, for a random project;
+ *  - top of a random day of a random project.
+ * The store holds 30 days (November 2026) of hourly rows for more than 1 M distinct articles: each hour
+ * has --rows realistic rows (see support/hourly-rows.ts) plus a slice of a sweep over the long tail of
+ * en.wikipedia, so that every one of --articles titles has a row. It is built once into
+ * bench/.out/api-data/ (a few minutes) and reused while the parameters are unchanged.
+ *
+ *   npm run bench:api [-- --duration 10 --connections 10 --rows 30000 --articles 1000000]
+ *
+ * Target (issue 4): per-article at least 30 % of the trivial route's requests/s, and p99 under 25 ms.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { enWikipedia, projects } from "../src/generate/projects.ts";
+import { Random } from "../src/generate/random.ts";
+import { storePath } from "../src/store/data-dir.ts";
+import { DuckDbStore } from "../src/store/duckdb-store.ts";
+import type { PageviewHourlyRow } from "../src/store/store.ts";
+import { processed, realisticHour } from "./support/hourly-rows.ts";
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "10" },
+    rows: { type: "string", default: "30000" },
+    articles: { type: "string", default: "1000000" },
+  },
+});
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const rowsPerHour = Number(values.rows);
+const sweptArticles = Number(values.articles);
+
+const DAYS = 30;
+const FIRST_DAY = Date.UTC(2026, 10, 1);
+const dataDir = fileURLToPath(new URL("./.out/api-data/", import.meta.url));
+const marker = `${dataDir}parameters.json`;
+const bin = fileURLToPath(new URL("../bin/pageviews", import.meta.url));
+
+const hourOf = (index: number) =>
+  new Date(FIRST_DAY + index * 3_600_000).toISOString().slice(0, 13).replace(/\D/g, "");
+
+/** One view per hour for the next slice of en.wikipedia's titles, past the popular ones. */
+function sweepSlice(hourIndex: number, hours: number): PageviewHourlyRow[] {
+  const perHour = Math.ceil(sweptArticles / hours);
+  const rows: PageviewHourlyRow[] = [];
+  for (let i = hourIndex * perHour; i < Math.min(sweptArticles, (hourIndex + 1) * perHour); i++) {
+    const rank = 1 + (i % enWikipedia.titles.size);
+    rows.push({
+      project: "en.wikipedia",
+      language_variant: "default",
+      article: enWikipedia.titles.title(rank),
+      page_id: enWikipedia.titles.pageId(rank),
+      namespace_id: 0,
+      access_method: "mobile web",
+      agent_type: "user",
+      referer_class: "none",
+      continent: "Europe",
+      country_code: "DE",
+      views: 1,
+    });
+  }
+  return rows;
+}
+
+async function buildStore(): Promise<void> {
+  const parameters = JSON.stringify({ rowsPerHour, sweptArticles, DAYS, version: 1 });
+  if (existsSync(marker) && readFileSync(marker, "utf8") === parameters) return;
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const started = performance.now();
+  const store = await DuckDbStore.open(storePath(dataDir));
+  const hours = DAYS * 24;
+  const days: string[] = [];
+  for (let h = 0; h < hours; h++) {
+    const hour = hourOf(h);
+    await store.replaceHour(processed(hour, [...realisticHour(h + 1, rowsPerHour), ...sweepSlice(h, hours)]));
+    if (h % 24 === 23) {
+      days.push(hour.slice(0, 8));
+      process.stderr.write(`\rbuilding the store: day ${days.length}/${DAYS}`);
+    }
+  }
+  await store.refreshServing(days);
+  await store.compact();
+  await store.close();
+  writeFileSync(marker, parameters);
+  process.stderr.write(`\rbuilt the store in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+}
+
+/** Starts a server process and resolves with its base URL once it listens. */
+function startServer(command: string, args: string[], addressLine: RegExp): Promise<[ChildProcess, string]> {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on("line", (line) => {
+        const match = addressLine.exec(line);
+        if (match?.[1] !== undefined) resolve([child, match[1]]);
+      });
+    }
+    child.once("exit", (code) => reject(new Error(`${command} exited with ${code}`)));
+  });
+}
+
+interface Figures {
+  name: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  /** 404s of articles without views count: answering them is the route's work too. */
+  notFound: number;
+  errors: number;
+}
+
+async function load(name: string, base: string, nextPath: () => string): Promise<Figures> {
+  const result = await autocannon({
+    url: base,
+    connections,
+    duration,
+    requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextPath() }) }],
+  });
+  const notFound = result.statusCodeStats?.["404"]?.count ?? 0;
+  return {
+    name,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    notFound,
+    errors: result.non2xx - notFound + result.errors + result.timeouts,
+  };
+}
+
+await buildStore();
+const serveApi = (cacheMiB: number) =>
+  startServer(
+    bin,
+    ["serve", "--data-dir", dataDir, "--port", "0", "--rate-limit", "0", "--log-level", "silent"].concat(
+      "--response-cache",
+      String(cacheMiB),
+    ),
+    /Pageview API: (http:\/\/[^/]+)\//,
+  );
+const [trivial, trivialBase] = await startServer(
+  process.execPath,
+  ["--import", "tsx", fileURLToPath(new URL("./support/trivial-server.ts", import.meta.url))],
+  /^(http:\/\/\S+)$/,
+);
+
+const random = new Random(42);
+const metrics = "/api/rest_v1/metrics/pageviews";
+const perArticle = () => {
+  const article = encodeURIComponent(enWikipedia.titles.title(enWikipedia.popularity.sample(random)));
+  return `${metrics}/per-article/en.wikipedia/all-access/user/${article}/daily/20251201/20261130`;
+};
+const randomProject = () => projects[random.int(projects.length)]?.name ?? "en.wikipedia";
+const day = () => new Date(FIRST_DAY + random.int(DAYS) * 86_400_000).toISOString().slice(0, 10).split("-");
+
+const figures: Figures[] = [];
+try {
+  // A first pass warms the connections and the JIT; it is not reported.
+  await load("warm-up", trivialBase, () => "/fixed");
+  figures.push(await load("trivial fastify route (baseline)", trivialBase, () => "/fixed"));
+  trivial.kill();
+  // Every answer read from the store: what a request costs when it is not a repeat.
+  const [uncached, uncachedBase] = await serveApi(0);
+  try {
+    figures.push(await load("per-article daily, 1 year, no cache", uncachedBase, perArticle));
+  } finally {
+    uncached.kill();
+  }
+  const [api, apiBase] = await serveApi(64);
+  try {
+    figures.push(await load("per-article daily, 1 year", apiBase, perArticle));
+    figures.push(
+      await load(
+        "aggregate hourly, 30 days",
+        apiBase,
+        () => `${metrics}/aggregate/${randomProject()}/all-access/all-agents/hourly/2026110100/2026113023`,
+      ),
+    );
+    figures.push(
+      await load("top of a day", apiBase, () => {
+        const [year, month, dd] = day();
+        return `${metrics}/top/${randomProject()}/all-access/${year}/${month}/${dd}`;
+      }),
+    );
+  } finally {
+    api.kill();
+  }
+} finally {
+  trivial.kill();
+}
+const baseline = figures[0]?.requestsPerSecond ?? 1;
+console.log(
+  `API on ${DAYS} days, ${rowsPerHour.toLocaleString()} rows/hour + ${sweptArticles.toLocaleString()} swept articles; ` +
+    `${connections} connections, ${duration} s each; titles drawn by popularity (Zipf)`,
+);
+for (const f of figures) {
+  const ratio = ((100 * f.requestsPerSecond) / baseline).toFixed(1);
+  console.log(
+    `${f.name.padEnd(38)} ${f.requestsPerSecond.toFixed(0).padStart(7)} req/s (${ratio.padStart(5)} % of baseline)  ` +
+      `p50 ${f.p50} ms  p99 ${f.p99} ms  404: ${f.notFound}${f.errors > 0 ? `  ERRORS: ${f.errors}` : ""}`,
+  );
+}
+console.log("target: per-article ≥ 30 % of baseline, p99 < 25 ms");

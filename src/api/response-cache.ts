@@ -1,0 +1,56 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { LRUCache } from "lru-cache";
+import { METRICS } from "./context.ts";
+import { wantsCsv } from "./csv-output.ts";
+import type { Freshness } from "./freshness.ts";
+
+/**
+ * Answers kept in memory, by URL and format: popular pages and the day's top lists are asked for again
+ * and again, and a repeated answer then costs what a fixed route does instead of a store read. An answer
+ * is kept with the latest processed hour it was computed at, and dropped once a later hour is processed.
+ */
+
+interface CachedAnswer {
+  payload: string;
+  contentType: string;
+  cacheControl: string;
+  lastCompleteHour: string | null;
+}
+
+export function addResponseCache(app: FastifyInstance, freshness: Freshness, maxBytes: number): void {
+  if (maxBytes <= 0) return;
+  const answers = new LRUCache<string, CachedAnswer>({
+    maxSize: maxBytes,
+    sizeCalculation: (answer) => answer.payload.length + 200,
+  });
+  const keyOf = (request: FastifyRequest) => `${wantsCsv(request) ? "csv" : "json"} ${request.url}`;
+  /** The latest processed hour when a request came in: what its answer, if computed, is valid for. */
+  const computedAt = new WeakMap<FastifyRequest, string | null>();
+
+  app.addHook("onRequest", async (request, reply) => {
+    if ((request.method !== "GET" && request.method !== "HEAD") || !request.url.startsWith(METRICS)) return;
+    const lastCompleteHour = await freshness.lastCompleteHour();
+    const answer = answers.get(keyOf(request));
+    if (answer === undefined || answer.lastCompleteHour !== lastCompleteHour) {
+      computedAt.set(request, lastCompleteHour);
+      return;
+    }
+    return reply
+      .header("content-type", answer.contentType)
+      .header("cache-control", answer.cacheControl)
+      .send(answer.payload);
+  });
+
+  app.addHook("onSend", async (request, reply, payload) => {
+    const lastCompleteHour = computedAt.get(request);
+    if (reply.statusCode !== 200 || typeof payload !== "string" || lastCompleteHour === undefined)
+      return payload;
+    answers.set(keyOf(request), {
+      payload,
+      contentType: String(reply.getHeader("content-type")),
+      cacheControl: String(reply.getHeader("cache-control")),
+      lastCompleteHour,
+    });
+    return payload;
+  });
+}
