@@ -6,28 +6,34 @@ export const CLOSED_PERIOD_CACHE = "s-maxage=14400, max-age=14400";
 export const OPEN_PERIOD_CACHE = "s-maxage=300, max-age=300";
 
 /**
- * Knows the latest processed hour, read from the store at most every `ttlMs`, and so whether an
- * answer covers a closed period (cache it long) or one still being filled (cache it briefly).
+ * Knows the latest processed hour, and so whether an answer covers a closed period (cache it long)
+ * or one still being filled (cache it briefly). Read from the store once, and again after
+ * {@link invalidate}, which whoever changes the store calls; `generation` counts those changes.
  */
 export class Freshness {
   #lastCompleteHour: Promise<string | null> | null = null;
-  #readAt = 0;
+  #generation = 0;
 
-  constructor(
-    private readonly store: Store,
-    private readonly ttlMs = 10_000,
-  ) {}
+  constructor(private readonly store: Store) {}
+
+  /** Changes whenever the data may have changed: answers computed under another generation are stale. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** The store's data changed (an hour was processed and served). */
+  invalidate(): void {
+    this.#generation++;
+    this.#lastCompleteHour = null;
+  }
 
   lastCompleteHour(): Promise<string | null> {
-    const now = Date.now();
-    if (this.#lastCompleteHour === null || now - this.#readAt > this.ttlMs) {
-      this.#readAt = now;
-      this.#lastCompleteHour = this.store
-        .availability()
-        .then((availability) => availability.lastCompleteHour);
+    if (this.#lastCompleteHour === null) {
+      const read = this.store.availability().then((availability) => availability.lastCompleteHour);
+      this.#lastCompleteHour = read;
       // A failed read is not remembered: the next request asks again.
-      this.#lastCompleteHour.catch(() => {
-        this.#lastCompleteHour = null;
+      read.catch(() => {
+        if (this.#lastCompleteHour === read) this.#lastCompleteHour = null;
       });
     }
     return this.#lastCompleteHour;

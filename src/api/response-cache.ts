@@ -7,14 +7,14 @@ import type { Freshness } from "./freshness.ts";
 /**
  * Answers kept in memory, by URL and format: popular pages and the day's top lists are asked for again
  * and again, and a repeated answer then costs what a fixed route does instead of a store read. An answer
- * is kept with the latest processed hour it was computed at, and dropped once a later hour is processed.
+ * is kept with the data generation it was computed in (see Freshness), and dropped once the data changes.
  */
 
 interface CachedAnswer {
   payload: string;
   contentType: string;
   cacheControl: string;
-  lastCompleteHour: string | null;
+  generation: number;
 }
 
 export function addResponseCache(app: FastifyInstance, freshness: Freshness, maxBytes: number): void {
@@ -24,15 +24,15 @@ export function addResponseCache(app: FastifyInstance, freshness: Freshness, max
     sizeCalculation: (answer) => answer.payload.length + 200,
   });
   const keyOf = (request: FastifyRequest) => `${wantsCsv(request) ? "csv" : "json"} ${request.url}`;
-  /** The latest processed hour when a request came in: what its answer, if computed, is valid for. */
-  const computedAt = new WeakMap<FastifyRequest, string | null>();
+  /** The data generation when a request came in: what its answer, if computed, is valid for. */
+  const computedIn = new WeakMap<FastifyRequest, number>();
 
   app.addHook("onRequest", async (request, reply) => {
     if ((request.method !== "GET" && request.method !== "HEAD") || !request.url.startsWith(METRICS)) return;
-    const lastCompleteHour = await freshness.lastCompleteHour();
+    const generation = freshness.generation;
     const answer = answers.get(keyOf(request));
-    if (answer === undefined || answer.lastCompleteHour !== lastCompleteHour) {
-      computedAt.set(request, lastCompleteHour);
+    if (answer === undefined || answer.generation !== generation) {
+      computedIn.set(request, generation);
       return;
     }
     return reply
@@ -42,14 +42,13 @@ export function addResponseCache(app: FastifyInstance, freshness: Freshness, max
   });
 
   app.addHook("onSend", async (request, reply, payload) => {
-    const lastCompleteHour = computedAt.get(request);
-    if (reply.statusCode !== 200 || typeof payload !== "string" || lastCompleteHour === undefined)
-      return payload;
+    const generation = computedIn.get(request);
+    if (reply.statusCode !== 200 || typeof payload !== "string" || generation === undefined) return payload;
     answers.set(keyOf(request), {
       payload,
       contentType: String(reply.getHeader("content-type")),
       cacheControl: String(reply.getHeader("cache-control")),
-      lastCompleteHour,
+      generation,
     });
     return payload;
   });

@@ -29,6 +29,8 @@ import { validationProblem } from "./validation-problem.ts";
 
 export interface ApiServerOptions {
   store: Store;
+  /** Shared with whoever writes to the store, who invalidates it; one over `store` by default. */
+  freshness?: Freshness;
   /** Shown in the OpenAPI document. */
   version: string;
   /** top-per-country lists articles with more `user` views than this (Wikimedia: 1000 actors). */
@@ -76,7 +78,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   });
   const context: ApiContext = {
     store: options.store,
-    freshness: new Freshness(options.store),
+    freshness: options.freshness ?? new Freshness(options.store),
     topPerCountryThreshold: options.topPerCountryThreshold ?? DEFAULT_TOP_PER_COUNTRY_THRESHOLD,
   };
 

@@ -307,14 +307,17 @@ async function* inMemory(buffer: HourBuffer): AsyncIterable<SegmentLines> {
   yield* buffer.values();
 }
 
-async function* readSegments(rawZone: RawZone, segments: readonly RawSegment[]): AsyncIterable<SegmentLines> {
+export async function* readSegments(
+  rawZone: RawZone,
+  segments: readonly RawSegment[],
+): AsyncIterable<SegmentLines> {
   for (const segment of segments) {
     yield { format: segment.format, host: segment.host, lines: await rawZone.readLines(segment) };
   }
 }
 
 /** Keyed hash of an IP: stable within a data directory, meaningless outside it. */
-function ipHasher(secretKey: Buffer): IpHasher {
+export function ipHasher(secretKey: Buffer): IpHasher {
   return (ip) => createHmac("sha256", secretKey).update(ip).digest("base64url").slice(0, 16);
 }
 

@@ -1,0 +1,155 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { RawRequest } from "../definition/types.ts";
+import { formatWebrequest, generateRequests } from "../generate/traffic.ts";
+import { loadRefineDependencies } from "../refine/dependencies.ts";
+import { createRefiner } from "../refine/refine.ts";
+import { sourceFromStream } from "../sources/index.ts";
+import { DuckDbStore } from "../store/duckdb-store.ts";
+import { RawZone } from "../store/raw-zone.ts";
+import { LiveIngest } from "./live-ingest.ts";
+
+const dependencies = loadRefineDependencies();
+const secretKey = randomBytes(32);
+const refine = createRefiner(dependencies, { hasXAnalytics: true });
+
+/** Two hours of traffic, 10:00 to 12:00 on 2026-01-15. */
+const requests = [...generateRequests({ seed: 5, start: new Date("2026-01-15T10:00:00Z"), hours: 2, lines: 3_000 })];
+const inHour = (hour: string) => requests.filter((r) => r.dt.startsWith(hour));
+const hour10 = inHour("2026-01-15T10");
+const hour11 = inHour("2026-01-15T11");
+
+function pageviews(of: readonly RawRequest[]): number {
+  return of.filter((request) => {
+    const { record } = refine(request);
+    return record.is_pageview && record.project !== null;
+  }).length;
+}
+
+async function* bytes(text: string): AsyncIterable<Uint8Array> {
+  yield Buffer.from(text);
+}
+
+function source(lines: readonly string[]) {
+  return sourceFromStream("test", bytes(`${lines.join("\n")}\n`), { format: "auto" });
+}
+
+let dir: string;
+let store: DuckDbStore;
+let now: number;
+let processed: string[];
+
+async function startLive(): Promise<LiveIngest> {
+  return LiveIngest.start(
+    {
+      store,
+      rawZone: new RawZone(dir),
+      refineDependencies: dependencies,
+      secretKey,
+      observer: { hourProcessed: (hour) => processed.push(hour) },
+    },
+    { graceMs: 10 * 60_000, settleMs: 0, flushMs: 60_000, clock: () => now },
+  );
+}
+
+async function storedViews(hour: string): Promise<number | undefined> {
+  return (await store.hourStates()).get(hour)?.pageviews;
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "pageviews-live-"));
+  store = await DuckDbStore.open(":memory:");
+  now = Date.parse("2026-01-15T10:30:00Z");
+  processed = [];
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("LiveIngest", () => {
+  it("processes an hour once the clock is the grace period past its end, with exact counts", async () => {
+    const live = await startLive();
+    const counts = await live.accept(await source(hour10.map(formatWebrequest)), undefined);
+    expect(counts).toMatchObject({ lines: hour10.length, accepted: hour10.length, malformed: 0 });
+    await live.flush();
+    now = Date.parse("2026-01-15T11:09:59Z");
+    expect(live.dueHours()).toEqual([]);
+    now = Date.parse("2026-01-15T11:10:00Z");
+    expect(live.dueHours()).toEqual(["2026011510"]);
+    await live.processDueHours();
+    expect(await storedViews("2026011510")).toBe(pageviews(hour10));
+    expect(live.dueHours()).toEqual([]);
+    expect(live.lastCompleteHour()).toBe("2026011510");
+    expect(live.lagSeconds()).toBe(600);
+    await live.stop();
+  });
+
+  it("closes hours by the newest line's time when the lines run ahead of the clock", async () => {
+    const live = await startLive();
+    await live.accept(await source([...hour10, ...hour11].map(formatWebrequest)), undefined);
+    await live.flush();
+    // The lines reach 11:59; the clock says 10:30: hour 10 is closed by the lines, hour 11 is not.
+    expect(live.dueHours()).toEqual(["2026011510"]);
+    await live.stop();
+  });
+
+  it("processes an hour again when late lines arrive, and the later hours whose labels read it", async () => {
+    const live = await startLive();
+    const [early, late] = [hour10.slice(0, 1000), hour10.slice(1000)];
+    await live.accept(await source([...early, ...hour11].map(formatWebrequest)), undefined);
+    await live.flush();
+    now = Date.parse("2026-01-15T12:10:00Z");
+    await live.processDueHours();
+    expect(processed).toEqual(["2026011510", "2026011511"]);
+    expect(await storedViews("2026011510")).toBe(pageviews(early));
+
+    await live.accept(await source(late.map(formatWebrequest)), undefined);
+    await live.flush();
+    await live.processDueHours();
+    expect(processed).toEqual(["2026011510", "2026011511", "2026011510", "2026011511"]);
+    expect(await storedViews("2026011510")).toBe(pageviews(hour10));
+    // The serving tables show it.
+    const aggregate = await store.aggregate({
+      project: "all-projects",
+      access: "all-access",
+      agent: "all-agents",
+      granularity: "hourly",
+      from: "2026011510",
+      to: "2026011510",
+    });
+    expect(aggregate).toEqual([{ timestamp: "2026011510", views: pageviews(hour10) }]);
+    await live.stop();
+  });
+
+  it("counts lines sent twice once, and reports malformed lines without landing them", async () => {
+    const live = await startLive();
+    const lines = hour10.map(formatWebrequest);
+    await live.accept(await source(lines), undefined);
+    const counts = await live.accept(await source([...lines.slice(0, 50), "{not json", '{"dt": 5}']), undefined);
+    expect(counts).toMatchObject({ lines: 52, accepted: 50, malformed: 2 });
+    expect(counts.malformedExamples).toHaveLength(2);
+    await live.flush();
+    now = Date.parse("2026-01-15T11:30:00Z");
+    await live.processDueHours();
+    expect(await storedViews("2026011510")).toBe(pageviews(hour10));
+    await live.stop();
+  });
+
+  it("finds hours landed but not processed by an earlier process, and processes them", async () => {
+    const first = await startLive();
+    await first.accept(await source(hour10.map(formatWebrequest)), undefined);
+    await first.stop(); // lands what is pending, as on SIGTERM
+    now = Date.parse("2026-01-15T11:30:00Z");
+    const second = await startLive();
+    expect(second.dueHours()).toEqual(["2026011510"]);
+    await second.processDueHours();
+    expect(await storedViews("2026011510")).toBe(pageviews(hour10));
+    const third = await startLive();
+    expect(third.dueHours()).toEqual([]);
+    await Promise.all([second.stop(), third.stop()]);
+  });
+});

@@ -1,0 +1,267 @@
+import { currentDefinition } from "../definition/index.ts";
+import { addHours, dayOf, epochMsToHour, HOUR_MS, hourOf, hourToEpochMs } from "../hours.ts";
+import type { RefineDependencies } from "../refine/refine.ts";
+import type { InputFormat, InputSource } from "../sources/index.ts";
+import type { RawZone } from "../store/raw-zone.ts";
+import type { HourState, Store } from "../store/store.ts";
+import { ROLLUP_WINDOW_HOURS } from "./actor-metrics.ts";
+import { ipHasher, readSegments } from "./ingest.ts";
+import { createHourProcessor, type HourOutcome, type HourProcessor } from "./process-hour.ts";
+
+/**
+ * Continuous ingestion, for `pageviews serve`: lines from any source are landed in the raw zone
+ * (durably, before a sender is answered), and hours are processed from the raw zone once they close,
+ * that is once the watermark (the latest of the clock and the newest line's time) is a grace period
+ * past their end. Lines that arrive for an hour already processed make it due again: it is processed
+ * again whole, as are the later hours whose `automated` labels read its actor metrics. Everything a
+ * processing needs is in the raw zone, so a restart picks up where the last process stopped.
+ */
+
+export interface LiveIngestOptions {
+  /** How long after its end an hour waits for late lines before it is processed. */
+  graceMs: number;
+  /** An hour is processed once no line has landed in it for this long (lets a burst finish first). */
+  settleMs?: number;
+  /** Pending lines are landed at least this often. */
+  flushMs?: number;
+  /** Pending lines are landed at once beyond this many bytes. */
+  maxPendingBytes?: number;
+  /** The current time in ms; injectable for tests and replays. */
+  clock?: () => number;
+}
+
+export interface LiveIngestContext {
+  store: Store;
+  rawZone: RawZone;
+  refineDependencies: RefineDependencies;
+  secretKey: Buffer;
+  observer?: LiveIngestObserver;
+}
+
+/** What the operations side (metrics, logs) hears of. */
+export interface LiveIngestObserver {
+  linesAccepted?(count: number): void;
+  lineMalformed?(reason: string, where: string): void;
+  hourProcessed?(hour: string, seconds: number, outcome: HourOutcome): void;
+  /** After the serving tables show the processed hours: answers computed before are out of date. */
+  dataChanged?(): void;
+  processingFailed?(hour: string, error: unknown): void;
+}
+
+export interface AcceptedCounts {
+  lines: number;
+  accepted: number;
+  malformed: number;
+  /** The first few malformed lines, as `where: reason`. */
+  malformedExamples: string[];
+}
+
+const MAX_EXAMPLES = 5;
+
+type Pending = Map<string, { hour: string; format: InputFormat; host: string | undefined; lines: string[] }>;
+
+export class LiveIngest {
+  readonly #context: LiveIngestContext;
+  readonly #processor: HourProcessor;
+  readonly #clock: () => number;
+  readonly #graceMs: number;
+  readonly #settleMs: number;
+  readonly #maxPendingBytes: number;
+  #pending: Pending = new Map();
+  #pendingBytes = 0;
+  /** Hours with lines landed since they were last processed, and when the last of them landed. */
+  readonly #due = new Map<string, number>();
+  readonly #states: Map<string, HourState>;
+  #newestLineMs = 0;
+  #flushing: Promise<void> = Promise.resolve();
+  #processing: Promise<void> | null = null;
+  #flushTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    context: LiveIngestContext,
+    options: LiveIngestOptions,
+    states: Map<string, HourState>,
+  ) {
+    this.#context = context;
+    this.#clock = options.clock ?? Date.now;
+    this.#graceMs = options.graceMs;
+    this.#settleMs = options.settleMs ?? 2_000;
+    this.#maxPendingBytes = options.maxPendingBytes ?? 32 * 2 ** 20;
+    this.#states = states;
+    this.#processor = createHourProcessor({
+      refineDependencies: context.refineDependencies,
+      hashIp: ipHasher(context.secretKey),
+      store: context.store,
+      definitionVersion: currentDefinition.version,
+    });
+    const flushMs = options.flushMs ?? 2_000;
+    this.#flushTimer = setInterval(() => void this.flush().catch(() => undefined), flushMs);
+    this.#flushTimer.unref();
+  }
+
+  /** Starts with every raw hour whose stored state does not match its raw data due (a killed run's work). */
+  static async start(context: LiveIngestContext, options: LiveIngestOptions): Promise<LiveIngest> {
+    const states = await context.store.hourStates();
+    const live = new LiveIngest(context, options, states);
+    for (const hour of await context.rawZone.hours()) {
+      if (states.get(hour)?.rawFingerprint !== (await context.rawZone.fingerprint(hour)))
+        live.#due.set(hour, 0);
+    }
+    return live;
+  }
+
+  /**
+   * Reads a source to its end and queues its lines for landing; malformed lines are counted and
+   * reported, never landed. The lines are durable once {@link flush} (or the periodic flush) is done.
+   */
+  async accept(source: InputSource, host: string | undefined): Promise<AcceptedCounts> {
+    const counts: AcceptedCounts = { lines: 0, accepted: 0, malformed: 0, malformedExamples: [] };
+    const format = source.format;
+    for await (const batch of source.recordBatches()) {
+      for (const record of batch) {
+        counts.lines++;
+        if (record.kind === "malformed" || format === null) {
+          const reason = record.kind === "malformed" ? record.reason : "unrecognised format";
+          const where = `${source.name}:${record.lineNumber}`;
+          counts.malformed++;
+          if (counts.malformedExamples.length < MAX_EXAMPLES)
+            counts.malformedExamples.push(`${where}: ${reason}`);
+          this.#context.observer?.lineMalformed?.(reason, where);
+          continue;
+        }
+        counts.accepted++;
+        this.#queue(
+          hourOf(record.request.dt),
+          format,
+          format === "webrequest" ? undefined : host,
+          record.raw,
+        );
+        const lineMs = Date.parse(record.request.dt);
+        if (lineMs > this.#newestLineMs) this.#newestLineMs = lineMs;
+      }
+      if (this.#pendingBytes > this.#maxPendingBytes) await this.flush();
+    }
+    this.#context.observer?.linesAccepted?.(counts.accepted);
+    return counts;
+  }
+
+  #queue(hour: string, format: InputFormat, host: string | undefined, line: string): void {
+    const key = `${hour} ${format} ${host ?? ""}`;
+    let part = this.#pending.get(key);
+    if (part === undefined) {
+      part = { hour, format, host, lines: [] };
+      this.#pending.set(key, part);
+    }
+    part.lines.push(line);
+    this.#pendingBytes += line.length;
+  }
+
+  /** Lands every line queued so far; resolves once they are in the raw zone. */
+  flush(): Promise<void> {
+    const pending = this.#pending;
+    this.#pending = new Map();
+    this.#pendingBytes = 0;
+    // One landing at a time, in order, so that a later flush never finishes before an earlier one.
+    const landing = this.#flushing.then(async () => {
+      for (const part of pending.values()) {
+        await this.#context.rawZone.land(part.hour, part.format, part.host, part.lines);
+        this.#due.set(part.hour, this.#clock());
+      }
+    });
+    this.#flushing = landing.catch(() => undefined);
+    return landing;
+  }
+
+  /** Hours whose raw data changed since they were processed, and which have closed and settled. */
+  dueHours(): string[] {
+    const now = this.#clock();
+    const watermarkMs = Math.max(now, this.#newestLineMs) - this.#graceMs;
+    // The newest hour that has ended at least a grace period before the watermark.
+    const newestClosed = epochMsToHour(watermarkMs - HOUR_MS);
+    return [...this.#due]
+      .filter(([hour, landedAt]) => hour <= newestClosed && now - landedAt >= this.#settleMs)
+      .map(([hour]) => hour)
+      .sort();
+  }
+
+  /**
+   * Processes the hours that are due, then refreshes the serving tables of their days. One run at a
+   * time: a call while one runs waits for it.
+   */
+  processDueHours(): Promise<void> {
+    if (this.#processing === null) {
+      this.#processing = this.#processDue().finally(() => {
+        this.#processing = null;
+      });
+    }
+    return this.#processing;
+  }
+
+  async #processDue(): Promise<void> {
+    const days = new Set<string>();
+    const failed = new Set<string>();
+    // Processing an hour can make later ones due (their labels read its actor metrics): go on until
+    // none is left. Each round only adds later hours, so this ends.
+    for (;;) {
+      const hours = this.dueHours().filter((hour) => !failed.has(hour));
+      if (hours.length === 0) break;
+      for (const hour of hours) {
+        if (await this.#processHour(hour)) days.add(dayOf(hour));
+        else failed.add(hour);
+      }
+    }
+    if (days.size === 0) return;
+    await this.#context.store.refreshServing([...days].sort());
+    this.#context.observer?.dataChanged?.();
+  }
+
+  /** Processes and stores an hour; false if that failed (the hour stays due, for the next run). */
+  async #processHour(hour: string): Promise<boolean> {
+    const { rawZone, store, observer } = this.#context;
+    const landedAt = this.#due.get(hour);
+    const started = performance.now();
+    try {
+      const outcome = await this.#processor.process(
+        hour,
+        readSegments(rawZone, await rawZone.segments(hour)),
+      );
+      outcome.processed.report.rawFingerprint = await rawZone.fingerprint(hour);
+      await store.replaceHour(outcome.processed);
+      this.#states.set(hour, { ...outcome.processed.report, hour, pageviews: 0 });
+      // Lines that landed while the hour was processed keep it due.
+      if (this.#due.get(hour) === landedAt) this.#due.delete(hour);
+      for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
+        const later = addHours(hour, step);
+        // Only hours still in the raw zone: one purged keeps its aggregates as they are.
+        if (!this.#states.has(later) || this.#due.has(later)) continue;
+        if ((await rawZone.segments(later)).length > 0) this.#due.set(later, 0);
+      }
+      observer?.hourProcessed?.(hour, (performance.now() - started) / 1000, outcome);
+      return true;
+    } catch (error) {
+      observer?.processingFailed?.(hour, error);
+      return false;
+    }
+  }
+
+  /** The newest processed hour, `YYYYMMDDHH`, or null before the first. */
+  lastCompleteHour(): string | null {
+    let newest: string | null = null;
+    for (const hour of this.#states.keys()) if (newest === null || hour > newest) newest = hour;
+    return newest;
+  }
+
+  /** Seconds since the end of the newest processed hour: how stale the API's data is. */
+  lagSeconds(): number | null {
+    const newest = this.lastCompleteHour();
+    if (newest === null) return null;
+    return Math.max(0, (this.#clock() - hourToEpochMs(newest) - HOUR_MS) / 1000);
+  }
+
+  /** Stops the periodic flush and lands what is pending; processing left due resumes at the next start. */
+  async stop(): Promise<void> {
+    clearInterval(this.#flushTimer);
+    await this.flush();
+    await this.#processing;
+  }
+}

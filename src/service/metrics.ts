@@ -1,0 +1,118 @@
+import type { FastifyInstance } from "fastify";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { HOUR_MS, hourToEpochMs } from "../hours.ts";
+import type { LiveIngestObserver } from "../pipeline/live-ingest.ts";
+
+/** Prometheus metrics of a running `pageviews serve`, at `GET /metrics`. */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly #linesAccepted = new Counter({
+    name: "pageviews_lines_accepted_total",
+    help: "Raw request lines read and landed in the raw zone.",
+    registers: [this.registry],
+  });
+  readonly #linesMalformed = new Counter({
+    name: "pageviews_lines_malformed_total",
+    help: "Lines that could not be read, by reason.",
+    labelNames: ["reason"],
+    registers: [this.registry],
+  });
+  readonly #viewsProcessed = new Counter({
+    name: "pageviews_views_processed_total",
+    help: "Pageviews produced by hour processings, by agent type (an hour processed again counts again).",
+    labelNames: ["agent_type"],
+    registers: [this.registry],
+  });
+  readonly #hourProcessing = new Histogram({
+    name: "pageviews_hour_processing_seconds",
+    help: "Time to process and store one hour.",
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+  readonly #hourFailures = new Counter({
+    name: "pageviews_hour_processing_failures_total",
+    help: "Hour processings that failed (the hour is tried again).",
+    registers: [this.registry],
+  });
+  readonly purgeRuns = new Counter({
+    name: "pageviews_purge_runs_total",
+    help: "Retention purges run, by result.",
+    labelNames: ["result"],
+    registers: [this.registry],
+  });
+  readonly #requests = new Counter({
+    name: "pageviews_http_requests_total",
+    help: "HTTP requests answered, by route template, method and status.",
+    labelNames: ["route", "method", "status"],
+    registers: [this.registry],
+  });
+  readonly #requestSeconds = new Histogram({
+    name: "pageviews_http_request_duration_seconds",
+    help: "Time to answer HTTP requests, by route template.",
+    labelNames: ["route"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  constructor(sources: {
+    lastCompleteHour: () => string | null;
+    lagSeconds: () => number | null;
+    rawZoneBytes: () => Promise<number>;
+  }) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: "pageviews_last_complete_hour_timestamp_seconds",
+      help: "End of the newest processed hour, as a Unix time.",
+      registers: [this.registry],
+      collect() {
+        const hour = sources.lastCompleteHour();
+        if (hour !== null) this.set((hourToEpochMs(hour) + HOUR_MS) / 1000);
+      },
+    });
+    new Gauge({
+      name: "pageviews_lag_seconds",
+      help: "Time since the end of the newest processed hour: how stale the API's data is.",
+      registers: [this.registry],
+      collect() {
+        const lag = sources.lagSeconds();
+        if (lag !== null) this.set(lag);
+      },
+    });
+    new Gauge({
+      name: "pageviews_raw_zone_bytes",
+      help: "Bytes of raw request data kept in the raw zone.",
+      registers: [this.registry],
+      async collect() {
+        this.set(await sources.rawZoneBytes());
+      },
+    });
+  }
+
+  /** What the live ingestion reports, as metrics. */
+  observer(): LiveIngestObserver {
+    return {
+      linesAccepted: (count) => this.#linesAccepted.inc(count),
+      lineMalformed: (reason) => this.#linesMalformed.inc({ reason }),
+      hourProcessed: (_hour, seconds, outcome) => {
+        this.#hourProcessing.observe(seconds);
+        for (const [agent, views] of outcome.pageviewsByAgent)
+          this.#viewsProcessed.inc({ agent_type: agent }, views);
+      },
+      processingFailed: () => this.#hourFailures.inc(),
+    };
+  }
+
+  /** Counts and times every answered request, by the route's template (not its URL: bounded labels). */
+  instrument(app: FastifyInstance): void {
+    app.addHook("onResponse", async (request, reply) => {
+      const route = request.routeOptions.url ?? "unknown";
+      this.#requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+      this.#requestSeconds.observe({ route }, reply.elapsedTime / 1000);
+    });
+    app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+      reply.header("content-type", this.registry.contentType);
+      reply.header("cache-control", "no-store");
+      return this.registry.metrics();
+    });
+  }
+}
