@@ -45,7 +45,7 @@ export function ingestCommand(): Command {
     });
 }
 
-function describeProgress(progress: IngestProgress): [number | null, string] {
+export function describeProgress(progress: IngestProgress): [number | null, string] {
   if (progress.phase === "processing") {
     return [
       progress.hoursToProcess === 0 ? 1 : progress.hoursProcessed / progress.hoursToProcess,

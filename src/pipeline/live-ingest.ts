@@ -112,9 +112,15 @@ export class LiveIngest {
 
   /**
    * Reads a source to its end and queues its lines for landing; malformed lines are counted and
-   * reported, never landed. The lines are durable once {@link flush} (or the periodic flush) is done.
+   * reported (numbered from `lineOffset` + 1), never landed. The lines are durable once {@link flush}
+   * (or the periodic flush) is done.
    */
-  async accept(source: InputSource, host: string | undefined): Promise<AcceptedCounts> {
+  /** A line the caller could not even read (a watched file's broken gzip): counted and reported. */
+  reportMalformed(reason: string, where: string): void {
+    this.#context.observer?.lineMalformed?.(reason, where);
+  }
+
+  async accept(source: InputSource, host: string | undefined, lineOffset = 0): Promise<AcceptedCounts> {
     const counts: AcceptedCounts = { lines: 0, accepted: 0, malformed: 0, malformedExamples: [] };
     const format = source.format;
     for await (const batch of source.recordBatches()) {
@@ -122,7 +128,7 @@ export class LiveIngest {
         counts.lines++;
         if (record.kind === "malformed" || format === null) {
           const reason = record.kind === "malformed" ? record.reason : "unrecognised format";
-          const where = `${source.name}:${record.lineNumber}`;
+          const where = `${source.name}:${lineOffset + record.lineNumber}`;
           counts.malformed++;
           if (counts.malformedExamples.length < MAX_EXAMPLES)
             counts.malformedExamples.push(`${where}: ${reason}`);
