@@ -17,7 +17,9 @@ const secretKey = randomBytes(32);
 const refine = createRefiner(dependencies, { hasXAnalytics: true });
 
 /** Two hours of traffic, 10:00 to 12:00 on 2026-01-15. */
-const requests = [...generateRequests({ seed: 5, start: new Date("2026-01-15T10:00:00Z"), hours: 2, lines: 3_000 })];
+const requests = [
+  ...generateRequests({ seed: 5, start: new Date("2026-01-15T10:00:00Z"), hours: 2, lines: 3_000 }),
+];
 const inHour = (hour: string) => requests.filter((r) => r.dt.startsWith(hour));
 const hour10 = inHour("2026-01-15T10");
 const hour11 = inHour("2026-01-15T11");
@@ -129,7 +131,10 @@ describe("LiveIngest", () => {
     const live = await startLive();
     const lines = hour10.map(formatWebrequest);
     await live.accept(await source(lines), undefined);
-    const counts = await live.accept(await source([...lines.slice(0, 50), "{not json", '{"dt": 5}']), undefined);
+    const counts = await live.accept(
+      await source([...lines.slice(0, 50), "{not json", '{"dt": 5}']),
+      undefined,
+    );
     expect(counts).toMatchObject({ lines: 52, accepted: 50, malformed: 2 });
     expect(counts.malformedExamples).toHaveLength(2);
     await live.flush();
