@@ -10,6 +10,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from "fastify";
+import { DEFAULT_CONFIG } from "../config/schema.ts";
 import type { Store } from "../store/store.ts";
 import { addApiDocs } from "./api-docs.ts";
 import type { ApiContext } from "./context.ts";
@@ -47,9 +48,9 @@ export interface ApiServerOptions {
   responseCacheMiB?: number;
 }
 
-export const DEFAULT_TOP_PER_COUNTRY_THRESHOLD = 1000;
-export const DEFAULT_RATE_LIMIT = 100;
-export const DEFAULT_RESPONSE_CACHE_MIB = 64;
+const { topPerCountryThreshold: DEFAULT_TOP_PER_COUNTRY_THRESHOLD, rateLimit: DEFAULT_RATE_LIMIT } =
+  DEFAULT_CONFIG.server;
+const DEFAULT_RESPONSE_CACHE_MIB = DEFAULT_CONFIG.server.responseCacheMiB;
 
 /** The Pageview API over a store: routes, errors, headers, caching, compression, limits and docs. */
 export async function createApiServer(options: ApiServerOptions): Promise<FastifyInstance> {

@@ -4,6 +4,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { finished } from "node:stream/promises";
 import { Command, InvalidArgumentError } from "commander";
+import { DEFAULT_CONFIG } from "../config/schema.ts";
 import { writeLiveTraffic } from "../generate/live.ts";
 import { writeTraffic } from "../generate/traffic.ts";
 import { ingest } from "../pipeline/ingest.ts";
@@ -16,7 +17,7 @@ import { RawZone } from "../store/raw-zone.ts";
 import { loadSecretKey } from "../store/secret-key.ts";
 import { describeProgress } from "./ingest.ts";
 import { progressDisplay } from "./progress.ts";
-import { defaultServiceOptions, stopOnSignals } from "./serve.ts";
+import { stopOnSignals } from "./serve.ts";
 import { version } from "./version.ts";
 
 interface DemoOptions {
@@ -51,9 +52,10 @@ async function runDemo(options: DemoOptions): Promise<void> {
 
   const incoming = join(options.dataDir, "incoming");
   const token = randomBytes(12).toString("hex");
-  const defaults = defaultServiceOptions(options.dataDir);
+  const defaults = structuredClone(DEFAULT_CONFIG);
   const service = await startService({
     ...defaults,
+    dataDir: options.dataDir,
     version,
     server: { ...defaults.server, port: options.port, logLevel: "warn" },
     ingest: { ...defaults.ingest, watch: incoming, token },

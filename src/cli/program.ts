@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { configCommand } from "./config.ts";
 import { demoCommand } from "./demo.ts";
 import { generateCommand } from "./generate.ts";
 import { ingestCommand } from "./ingest.ts";
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .addCommand(ingestCommand())
     .addCommand(purgeCommand())
     .addCommand(serveCommand())
+    .addCommand(configCommand())
     .addCommand(generateCommand())
     .addCommand(demoCommand());
 }

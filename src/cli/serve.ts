@@ -1,177 +1,73 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import {
-  DEFAULT_RATE_LIMIT,
-  DEFAULT_RESPONSE_CACHE_MIB,
-  DEFAULT_TOP_PER_COUNTRY_THRESHOLD,
-} from "../api/server.ts";
-import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from "../pipeline/purge.ts";
-import { type ServiceOptions, startService } from "../service/service.ts";
+import { loadConfig } from "../config/load.ts";
+import { INGEST_FORMATS, LOG_LEVELS } from "../config/schema.ts";
+import type { ConfigFlags } from "../config/sources.ts";
+import { MAX_RETENTION_DAYS } from "../pipeline/purge.ts";
+import { startService } from "../service/service.ts";
+import { addConfigOption } from "./config.ts";
 import { version } from "./version.ts";
 
-interface ServeFlags {
-  dataDir: string;
-  port: number;
-  host: string;
-  rateLimit: number;
-  responseCache: number;
-  topPerCountryThreshold: number;
-  trustProxy?: boolean;
-  logClientIp?: boolean;
-  logLevel: string;
-  watch?: string;
-  stdin?: boolean;
-  ingestToken?: string;
-  maxBodyMib: number;
-  format: "auto" | "webrequest" | "combined";
-  inputHost?: string;
-  geoDb?: string;
-  graceMinutes: number;
-  retentionDays: number;
-  purgeAt: string;
-  maxLagMinutes: number;
-  now?: Date;
-}
-
-/** The service's settings when nothing is configured. */
-export function defaultServiceOptions(dataDir: string): Omit<ServiceOptions, "version"> {
-  return {
-    dataDir,
-    server: {
-      host: "127.0.0.1",
-      port: 8080,
-      rateLimit: DEFAULT_RATE_LIMIT,
-      responseCacheMiB: DEFAULT_RESPONSE_CACHE_MIB,
-      topPerCountryThreshold: DEFAULT_TOP_PER_COUNTRY_THRESHOLD,
-      trustProxy: false,
-      logClientIp: false,
-      logLevel: "info",
-    },
-    ingest: {
-      watch: null,
-      stdin: false,
-      token: null,
-      maxBodyMiB: 64,
-      format: "auto",
-      host: null,
-      geoDb: null,
-      graceMinutes: 10,
-    },
-    retention: { days: DEFAULT_RETENTION_DAYS, purgeAt: "03:15" },
-    readiness: { maxLagMinutes: 90 },
-  };
-}
-
+/**
+ * Settings come from the configuration file, then `PAGEVIEWS_*` variables, then these flags (see
+ * docs/configuration.md); so no flag has a default here, or it would always win.
+ */
 export function serveCommand(): Command {
-  const defaults = defaultServiceOptions("./data");
-  return new Command("serve")
+  return addConfigOption(new Command("serve"))
     .description(
       "Run the system: the Pageview API at /api/rest_v1/metrics/..., continuous ingestion (--watch, POST " +
         "/ingest, --stdin) with hours processed as they close, the daily retention purge, and /healthz, " +
         "/readyz and /metrics",
     )
-    .option("--data-dir <dir>", "data directory", defaults.dataDir)
-    .option("--port <n>", "TCP port", port, defaults.server.port)
-    .option("--host <address>", "address to listen on (0.0.0.0 for every interface)", defaults.server.host)
-    .option(
-      "--rate-limit <n>",
-      "requests per second per client before 429 (0: no limit)",
-      count,
-      defaults.server.rateLimit,
-    )
+    .option("--data-dir <dir>", "data directory (default: ./data)")
+    .option("--port <n>", "TCP port (default: 8080)")
+    .option("--host <address>", "address to listen on; 0.0.0.0 for every interface (default: 127.0.0.1)")
+    .option("--rate-limit <n>", "requests per second per client before 429; 0: no limit (default: 100)")
     .option(
       "--response-cache <MiB>",
-      "memory for answers served again until the data changes (0: none)",
-      count,
-      defaults.server.responseCacheMiB,
+      "memory for answers served again until the data changes; 0: none (default: 64)",
     )
     .option(
       "--top-per-country-threshold <n>",
-      "top-per-country lists only articles with more user views than this in the country that day",
-      count,
-      defaults.server.topPerCountryThreshold,
+      "top-per-country lists only articles with more user views than this in the country that day (default: 1000)",
     )
     .option("--trust-proxy", "take client addresses from X-Forwarded-For (behind a reverse proxy)")
     .option("--log-client-ip", "include client addresses in request logs (personal data: off by default)")
-    .option(
-      "--log-level <level>",
-      "log level: fatal, error, warn, info, debug or silent",
-      defaults.server.logLevel,
-    )
+    .addOption(new Option("--log-level <level>", "log level (default: info)").choices(LOG_LEVELS))
     .option("--watch <dir>", "ingest new and growing log files in this directory")
     .option("--stdin", "ingest lines from standard input (tail -F access.log | pageviews serve --stdin)")
     .option("--ingest-token <token>", "accept POST /ingest with Authorization: Bearer <token>")
-    .option("--max-body-mib <n>", "largest POST /ingest body, in MiB", count, defaults.ingest.maxBodyMiB)
+    .option("--max-body-mib <n>", "largest POST /ingest body, in MiB (default: 64)")
     .addOption(
-      new Option("--format <format>", "format of ingested lines")
-        .choices(["auto", "webrequest", "combined"])
-        .default("auto"),
+      new Option("--format <format>", "format of ingested lines (default: auto)").choices(INGEST_FORMATS),
     )
     .option("--input-host <host>", "the site's host, for combined log lines (which do not name it)")
     .option(
       "--geo-db <path>",
       "a MaxMind GeoIP2/GeoLite2 Country or City database instead of the bundled one",
     )
-    .option(
-      "--grace-minutes <n>",
-      "minutes after its end an hour waits for late lines",
-      count,
-      defaults.ingest.graceMinutes,
-    )
+    .option("--grace-minutes <n>", "minutes after its end an hour waits for late lines (default: 10)")
     .option(
       "--retention-days <n>",
-      `days of raw requests and actor metrics to keep, 1 to ${MAX_RETENTION_DAYS}`,
-      retentionDays,
-      defaults.retention.days,
+      `days of raw requests and actor metrics to keep, 1 to ${MAX_RETENTION_DAYS} (default: ${MAX_RETENTION_DAYS})`,
     )
-    .option("--purge-at <HH:MM>", "time of the daily purge and compaction, UTC", defaults.retention.purgeAt)
+    .option("--purge-at <HH:MM>", "time of the daily purge and compaction, UTC (default: 03:15)")
     .option(
       "--max-lag-minutes <n>",
-      "/readyz fails when the newest processed hour is older than this",
-      count,
-      defaults.readiness.maxLagMinutes,
+      "/readyz fails when the newest processed hour is older than this (default: 90)",
     )
     .option(
       "--now <iso>",
       "start the clock at this time instead of the real one (for tests and replays)",
       isoTime,
     )
-    .action(async (flags: ServeFlags) => {
-      const service = await startService(serviceOptions(flags));
+    .action(async (flags: ConfigFlags & { config?: string; now?: Date }) => {
+      const config = loadConfig({ file: flags.config, env: process.env, flags });
+      const service = await startService({ ...config, version, startTime: flags.now });
       process.stderr.write(
         `Pageview API: ${service.address}/api/rest_v1/metrics/pageviews/  (docs: ${service.address}/api/rest_v1/?doc)\n`,
       );
       await stopOnSignals(() => service.stop());
     });
-}
-
-function serviceOptions(flags: ServeFlags): ServiceOptions {
-  return {
-    dataDir: flags.dataDir,
-    version,
-    server: {
-      host: flags.host,
-      port: flags.port,
-      rateLimit: flags.rateLimit,
-      responseCacheMiB: flags.responseCache,
-      topPerCountryThreshold: flags.topPerCountryThreshold,
-      trustProxy: flags.trustProxy ?? false,
-      logClientIp: flags.logClientIp ?? false,
-      logLevel: flags.logLevel,
-    },
-    ingest: {
-      watch: flags.watch ?? null,
-      stdin: flags.stdin ?? false,
-      token: flags.ingestToken ?? null,
-      maxBodyMiB: flags.maxBodyMib,
-      format: flags.format,
-      host: flags.inputHost ?? null,
-      geoDb: flags.geoDb ?? null,
-      graceMinutes: flags.graceMinutes,
-    },
-    retention: { days: flags.retentionDays, purgeAt: flags.purgeAt },
-    readiness: { maxLagMinutes: flags.maxLagMinutes },
-    startTime: flags.now,
-  };
 }
 
 /**
@@ -188,28 +84,6 @@ export function stopOnSignals(stop: () => Promise<void>): Promise<void> {
     process.once("SIGTERM", onSignal);
     process.once("SIGINT", onSignal);
   });
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError("Not a TCP port.");
-  return n;
-}
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("Not a whole number.");
-  return n;
-}
-
-function retentionDays(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_RETENTION_DAYS) {
-    throw new InvalidArgumentError(
-      `Must be 1 to ${MAX_RETENTION_DAYS}: raw data is not kept longer (privacy policy).`,
-    );
-  }
-  return n;
 }
 
 function isoTime(value: string): Date {

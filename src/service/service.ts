@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { Freshness } from "../api/freshness.ts";
 import { ingestRoute } from "../api/ingest-route.ts";
 import { createApiServer } from "../api/server.ts";
+import type { PageviewsConfig } from "../config/schema.ts";
 import { AuditLog, auditLogPath } from "../pipeline/audit-log.ts";
 import { LiveIngest } from "../pipeline/live-ingest.ts";
 import { purge, purgeSucceeded } from "../pipeline/purge.ts";
@@ -25,31 +26,8 @@ import { msUntilNextDaily } from "./schedule.ts";
  * compaction, and the operations endpoints. It holds the data directory's write lock while it runs.
  */
 
-export interface ServiceOptions {
-  dataDir: string;
+export interface ServiceOptions extends PageviewsConfig {
   version: string;
-  server: {
-    host: string;
-    port: number;
-    rateLimit: number;
-    responseCacheMiB: number;
-    topPerCountryThreshold: number;
-    trustProxy: boolean;
-    logClientIp: boolean;
-    logLevel: string;
-  };
-  ingest: {
-    watch: string | null;
-    stdin: boolean;
-    token: string | null;
-    maxBodyMiB: number;
-    format: InputFormat | "auto";
-    host: string | null;
-    geoDb: string | null;
-    graceMinutes: number;
-  };
-  retention: { days: number; purgeAt: string };
-  readiness: { maxLagMinutes: number };
   /** The time to start the clock at (it then runs on): for tests and replays. Default: the real time. */
   startTime?: Date;
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { formatEffectiveConfig } from "./print.ts";
+import { resolveConfig } from "./resolve.ts";
+
+describe("formatEffectiveConfig", () => {
+  const effective = resolveConfig({
+    file: {
+      name: "pageviews.config.yaml",
+      text: "server:\n  host: 0.0.0.0\ningest:\n  token: s3cret-token\n",
+    },
+    env: { PAGEVIEWS_SERVER_PORT: "9000" },
+    flags: { retentionDays: "30" },
+  });
+  const printed = formatEffectiveConfig(effective);
+  const lines = printed.split("\n");
+
+  it("follows each value with the source it comes from", () => {
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}port: 9000 +# PAGEVIEWS_SERVER_PORT$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}host: 0\.0\.0\.0 +# pageviews\.config\.yaml$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}days: 30 +# --retention-days$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^dataDir: \.\/data +# default$/));
+  });
+
+  it("hides the ingest token", () => {
+    expect(printed).not.toContain("s3cret");
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}token: "\*\*\*" +# pageviews\.config\.yaml$/));
+  });
+
+  it("shows an unset token as null", () => {
+    expect(formatEffectiveConfig(resolveConfig({ env: {} }))).toMatch(/^ {2}token: null +# default$/m);
+  });
+
+  it("aligns the sources in one column", () => {
+    const columns = new Set(lines.filter((line) => line.includes(" # ")).map((line) => line.indexOf("# ")));
+    expect(columns.size).toBe(1);
+  });
+
+  it("is YAML that reads back as the same configuration, the secret aside", () => {
+    expect(parse(printed)).toEqual({
+      ...effective.config,
+      ingest: { ...effective.config.ingest, token: "***" },
+    });
+  });
+
+  it("reads back as the same configuration when loaded as a configuration file", () => {
+    const defaults = resolveConfig({ env: {} });
+    const reloaded = resolveConfig({
+      file: { name: "p.yaml", text: formatEffectiveConfig(defaults) },
+      env: {},
+    });
+    expect(reloaded.config).toEqual(defaults.config);
+  });
+});

@@ -1,0 +1,39 @@
+import { stringify } from "yaml";
+import { valueAt } from "./check.ts";
+import type { EffectiveConfig } from "./resolve.ts";
+import { SETTINGS } from "./settings.ts";
+
+const HIDDEN = "***";
+
+/**
+ * The effective configuration as YAML, each value followed by the source it comes from as a comment
+ * (`port: 9000  # PAGEVIEWS_SERVER_PORT`), secrets shown as "***". Without secrets set, it reads back as
+ * the same configuration.
+ */
+export function formatEffectiveConfig({ config, sources }: EffectiveConfig): string {
+  const lines: { text: string; source: string | null }[] = [];
+  let group: string | null = null;
+  for (const setting of SETTINGS) {
+    const [first, leaf] = setting.keys as [string, string?];
+    if (leaf !== undefined && first !== group) lines.push({ text: `${first}:`, source: null });
+    group = leaf === undefined ? null : first;
+    const value = valueAt(config, setting.keys);
+    const shown = setting.secret && value !== null ? HIDDEN : value;
+    const indent = leaf === undefined ? "" : "  ";
+    lines.push({ text: `${indent}${leaf ?? first}: ${scalar(shown)}`, source: sources[setting.path] });
+  }
+  const column = Math.max(...lines.map((line) => line.text.length)) + 2;
+  const body = lines.map(({ text, source }) =>
+    source === null ? text : `${text.padEnd(column)}# ${source}`,
+  );
+  return `${[
+    "# The effective configuration, and where each value comes from:",
+    "# default < configuration file < PAGEVIEWS_* environment variables < flags.",
+    ...body,
+  ].join("\n")}\n`;
+}
+
+/** A YAML scalar, quoted only where YAML needs it. */
+function scalar(value: unknown): string {
+  return stringify(value).trimEnd();
+}

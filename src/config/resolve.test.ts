@@ -1,0 +1,159 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "./config-error.ts";
+import { type ConfigInputs, resolveConfig } from "./resolve.ts";
+
+const yamlFile = (text: string) => ({ name: "pageviews.config.yaml", text });
+
+/** The problems resolveConfig throws for these inputs; fails the test when it does not throw. */
+function problemsOf(inputs: ConfigInputs): readonly string[] {
+  try {
+    resolveConfig(inputs);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("resolveConfig: precedence", () => {
+  const file = yamlFile("dataDir: /file\nserver:\n  port: 1001\n  host: 0.0.0.0\n  logLevel: warn\n");
+  const env = { PAGEVIEWS_SERVER_PORT: "1002", PAGEVIEWS_SERVER_LOG_LEVEL: "debug" };
+  const flags = { logLevel: "error" };
+
+  it("takes the file over the defaults", () => {
+    const { config, sources } = resolveConfig({ file, env: {} });
+    expect(config.dataDir).toBe("/file");
+    expect(config.server).toMatchObject({ port: 1001, host: "0.0.0.0", logLevel: "warn", rateLimit: 100 });
+    expect(sources).toMatchObject({
+      dataDir: "pageviews.config.yaml",
+      "server.port": "pageviews.config.yaml",
+      "server.rateLimit": "default",
+    });
+  });
+
+  it("takes the environment over the file", () => {
+    const { config, sources } = resolveConfig({ file, env });
+    expect(config.server).toMatchObject({ port: 1002, host: "0.0.0.0", logLevel: "debug" });
+    expect(sources["server.port"]).toBe("PAGEVIEWS_SERVER_PORT");
+    expect(sources["server.host"]).toBe("pageviews.config.yaml");
+  });
+
+  it("takes flags over the environment", () => {
+    const { config, sources } = resolveConfig({ file, env, flags });
+    expect(config.server).toMatchObject({ port: 1002, host: "0.0.0.0", logLevel: "error" });
+    expect(sources["server.logLevel"]).toBe("--log-level");
+  });
+
+  it("lets the environment set to null what the file set", () => {
+    const { config, sources } = resolveConfig({
+      file: yamlFile("ingest:\n  watch: /var/log/nginx\n"),
+      env: { PAGEVIEWS_INGEST_WATCH: "" },
+    });
+    expect(config.ingest.watch).toBeNull();
+    expect(sources["ingest.watch"]).toBe("PAGEVIEWS_INGEST_WATCH");
+  });
+
+  it("reads a JSON file as well as a YAML one", () => {
+    const json = { name: "pageviews.config.json", text: '{"retention": {"days": 30, "purgeAt": "04:00"}}' };
+    expect(resolveConfig({ file: json, env: {} }).config.retention).toEqual({ days: 30, purgeAt: "04:00" });
+  });
+});
+
+describe("resolveConfig: problems", () => {
+  it("names the file, the key, what it must be and what it got", () => {
+    expect(problemsOf({ file: yamlFile("server:\n  port: 80a\n"), env: {} })).toEqual([
+      'pageviews.config.yaml: server.port must be an integer from 0 to 65535 (got "80a")',
+    ]);
+  });
+
+  it("refuses values out of range", () => {
+    expect(problemsOf({ file: yamlFile("ingest:\n  graceMinutes: 2000\n"), env: {} })).toEqual([
+      "pageviews.config.yaml: ingest.graceMinutes must be an integer from 0 to 1440 (got 2000)",
+    ]);
+  });
+
+  it("refuses a group that is not a mapping", () => {
+    expect(problemsOf({ file: yamlFile("server: 8080\n"), env: {} })).toEqual([
+      "pageviews.config.yaml: server must be a mapping of settings (got 8080)",
+    ]);
+  });
+
+  it("refuses unknown keys in the file, suggesting the key probably meant", () => {
+    expect(
+      problemsOf({ file: yamlFile("server:\n  prot: 9000\n  colour: red\nservr: {}\n"), env: {} }),
+    ).toEqual([
+      "pageviews.config.yaml: servr: unknown key (did you mean server?)",
+      "pageviews.config.yaml: server.prot: unknown key (did you mean server.port?)",
+      "pageviews.config.yaml: server.colour: unknown key",
+    ]);
+  });
+
+  it("keeps a __proto__ key of a JSON file an unknown key", () => {
+    const file = { name: "c.json", text: '{"__proto__": {"dataDir": "/elsewhere"}}' };
+    expect(problemsOf({ file, env: {} })).toEqual(["c.json: __proto__: unknown key"]);
+  });
+
+  it("names the variable of a bad environment value", () => {
+    expect(problemsOf({ env: { PAGEVIEWS_SERVER_TRUST_PROXY: "yes" } })).toEqual([
+      'PAGEVIEWS_SERVER_TRUST_PROXY: server.trustProxy must be true or false (got "yes")',
+    ]);
+  });
+
+  it("refuses unknown PAGEVIEWS_* variables", () => {
+    expect(problemsOf({ env: { PAGEVIEWS_SERVER_PROT: "9000" } })).toEqual([
+      "PAGEVIEWS_SERVER_PROT: unknown setting (did you mean PAGEVIEWS_SERVER_PORT?)",
+    ]);
+  });
+
+  it("names the flag of a bad flag value", () => {
+    expect(problemsOf({ env: {}, flags: { format: "xml" } })).toEqual([
+      '--format: ingest.format must be one of auto, webrequest, combined, vhost_combined (got "xml")',
+    ]);
+  });
+
+  it("refuses a retention above 90 days, saying why", () => {
+    const [problem, ...rest] = problemsOf({ env: { PAGEVIEWS_RETENTION_DAYS: "120" } });
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(
+      /^PAGEVIEWS_RETENTION_DAYS: retention\.days must be an integer from 1 to 90 \(got 120\): /,
+    );
+    expect(problem).toMatch(/personal data.*privacy policy.*at most 90 days/);
+  });
+
+  it("reports a bad value even when a source of higher precedence overrides it", () => {
+    expect(
+      problemsOf({ file: yamlFile("server:\n  port: 80a\n"), env: {}, flags: { port: "9000" } }),
+    ).toEqual(['pageviews.config.yaml: server.port must be an integer from 0 to 65535 (got "80a")']);
+  });
+
+  it("lists every problem of every source in one error, file first, flags last", () => {
+    const error = (() => {
+      try {
+        resolveConfig({
+          file: yamlFile("server:\n  port: -1\n"),
+          env: { PAGEVIEWS_RETENTION_PURGE_AT: "3am", PAGEVIEWS_NOPE: "1" },
+          flags: { rateLimit: "many" },
+        });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      [
+        "invalid configuration:",
+        "  pageviews.config.yaml: server.port must be an integer from 0 to 65535 (got -1)",
+        "  PAGEVIEWS_NOPE: unknown setting",
+        '  PAGEVIEWS_RETENTION_PURGE_AT: retention.purgeAt must be a UTC time of day as HH:MM (got "3am")',
+        '  --rate-limit: server.rateLimit must be an integer of at least 0 (got "many")',
+      ].join("\n"),
+    );
+  });
+
+  it("reports a syntax error in the file along with the other sources' problems", () => {
+    expect(problemsOf({ file: yamlFile("server: [\n"), env: { PAGEVIEWS_X: "1" } })).toEqual([
+      expect.stringMatching(/^pageviews\.config\.yaml: not valid YAML: /),
+      "PAGEVIEWS_X: unknown setting",
+    ]);
+  });
+});

@@ -1,0 +1,163 @@
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from "../pipeline/purge.ts";
+import type { InputFormat } from "../sources/detect.ts";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type IngestFormat = InputFormat | "auto";
+export const INGEST_FORMATS = [
+  "auto",
+  "webrequest",
+  "combined",
+  "vhost_combined",
+] as const satisfies readonly IngestFormat[];
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Requests per second per client; 0: no limit. */
+  rateLimit: number;
+  responseCacheMiB: number;
+  topPerCountryThreshold: number;
+  trustProxy: boolean;
+  logClientIp: boolean;
+  logLevel: LogLevel;
+}
+
+export interface IngestConfig {
+  /** A directory whose new and growing log files are ingested, or null. */
+  watch: string | null;
+  stdin: boolean;
+  /** The bearer token POST /ingest requires; null leaves that route off. */
+  token: string | null;
+  maxBodyMiB: number;
+  format: IngestFormat;
+  /** The site host of combined logs that carry no virtual host. */
+  host: string | null;
+  /** A MaxMind-format database instead of the bundled one. */
+  geoDb: string | null;
+  /** How long past its end an hour waits for late lines before it is processed. */
+  graceMinutes: number;
+}
+
+export interface RetentionConfig {
+  days: number;
+  /** The UTC time of day (HH:MM) of the daily purge. */
+  purgeAt: string;
+}
+
+export interface ReadinessConfig {
+  /** The server is not ready when the last processed hour is older than this. */
+  maxLagMinutes: number;
+}
+
+export interface PageviewsConfig {
+  dataDir: string;
+  server: ServerConfig;
+  ingest: IngestConfig;
+  retention: RetentionConfig;
+  readiness: ReadinessConfig;
+}
+
+export const DEFAULT_CONFIG: PageviewsConfig = {
+  dataDir: "./data",
+  server: {
+    host: "127.0.0.1",
+    port: 8080,
+    rateLimit: 100,
+    responseCacheMiB: 64,
+    topPerCountryThreshold: 1000,
+    trustProxy: false,
+    logClientIp: false,
+    logLevel: "info",
+  },
+  ingest: {
+    watch: null,
+    stdin: false,
+    token: null,
+    maxBodyMiB: 64,
+    format: "auto",
+    host: null,
+    geoDb: null,
+    graceMinutes: 10,
+  },
+  retention: { days: DEFAULT_RETENTION_DAYS, purgeAt: "03:15" },
+  readiness: { maxLagMinutes: 90 },
+};
+
+/** The JSON Schema of one setting (ajv's `nullable` extension allows null besides the type). */
+export interface SettingSchema {
+  type: "string" | "integer" | "boolean";
+  nullable?: true;
+  minLength?: number;
+  minimum?: number;
+  maximum?: number;
+  enum?: readonly string[];
+  pattern?: string;
+  default: unknown;
+}
+
+export interface GroupSchema {
+  type: "object";
+  additionalProperties: false;
+  required: string[];
+  properties: Record<string, SettingSchema>;
+}
+
+/** Keyed like `T`, so that the schema cannot forget or invent a setting. */
+function group<T>(properties: { [K in keyof T]-?: SettingSchema }): GroupSchema {
+  return { type: "object", additionalProperties: false, required: Object.keys(properties), properties };
+}
+
+const text = (value: string) => ({ type: "string", minLength: 1, default: value }) as const;
+const optionalText = (value: string | null) =>
+  ({ type: "string", minLength: 1, nullable: true, default: value }) as const;
+const integer = (minimum: number, value: number, maximum?: number) =>
+  ({ type: "integer", minimum, ...(maximum === undefined ? {} : { maximum }), default: value }) as const;
+const boolean = (value: boolean) => ({ type: "boolean", default: value }) as const;
+
+/** HH:MM, 00:00 to 23:59. */
+export const TIME_OF_DAY_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+
+const server = DEFAULT_CONFIG.server;
+const ingest = DEFAULT_CONFIG.ingest;
+
+/**
+ * The JSON Schema of a complete configuration. Every key is required because the loader checks each
+ * source laid over the defaults; `additionalProperties: false` is what turns a misspelt key into an error.
+ */
+export const CONFIG_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  required: ["dataDir", "server", "ingest", "retention", "readiness"],
+  properties: {
+    dataDir: text(DEFAULT_CONFIG.dataDir),
+    server: group<ServerConfig>({
+      host: text(server.host),
+      port: integer(0, server.port, 65_535),
+      rateLimit: integer(0, server.rateLimit),
+      responseCacheMiB: integer(0, server.responseCacheMiB),
+      topPerCountryThreshold: integer(0, server.topPerCountryThreshold),
+      trustProxy: boolean(server.trustProxy),
+      logClientIp: boolean(server.logClientIp),
+      logLevel: { type: "string", enum: LOG_LEVELS, default: server.logLevel },
+    }),
+    ingest: group<IngestConfig>({
+      watch: optionalText(ingest.watch),
+      stdin: boolean(ingest.stdin),
+      token: optionalText(ingest.token),
+      maxBodyMiB: integer(1, ingest.maxBodyMiB),
+      format: { type: "string", enum: INGEST_FORMATS, default: ingest.format },
+      host: optionalText(ingest.host),
+      geoDb: optionalText(ingest.geoDb),
+      graceMinutes: integer(0, ingest.graceMinutes, 1440),
+    }),
+    retention: group<RetentionConfig>({
+      days: integer(1, DEFAULT_CONFIG.retention.days, MAX_RETENTION_DAYS),
+      purgeAt: { type: "string", pattern: TIME_OF_DAY_PATTERN, default: DEFAULT_CONFIG.retention.purgeAt },
+    }),
+    readiness: group<ReadinessConfig>({
+      maxLagMinutes: integer(1, DEFAULT_CONFIG.readiness.maxLagMinutes),
+    }),
+  } satisfies { [K in keyof PageviewsConfig]-?: SettingSchema | GroupSchema },
+} as const;
