@@ -36,7 +36,7 @@ export function demoCommand(): Command {
         "watched directory, and serve the API and dashboard",
     )
     .option("--data-dir <dir>", "the demo's data directory (kept between runs)", "./demo-data")
-    .option("--port <n>", "TCP port of the API and dashboard", positive, 8080)
+    .option("--port <n>", "TCP port of the API and dashboard (0: any free port)", port, 8080)
     .option("--days <n>", "days of traffic to back-fill on the first run", positive, 3)
     .option("--lines <n>", "lines of back-filled traffic", positive, 400_000)
     .option("--rate <requests-per-second>", "average rate of the live traffic", positive, 20)
@@ -148,6 +148,12 @@ async function backfill(options: DemoOptions): Promise<void> {
     await lock.release();
     await rm(file, { force: true });
   }
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError("Not a TCP port.");
+  return n;
 }
 
 function positive(value: string): number {
