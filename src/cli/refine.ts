@@ -1,9 +1,10 @@
 import { Command, Option } from "commander";
 import { loadRefineDependencies } from "../refine/dependencies.ts";
 import { createRefiners } from "../refine/refine.ts";
+import { refinedRecordJson } from "../refine/refined-json.ts";
 import { RefineSummary } from "../refine/summary.ts";
 import { carriesXAnalytics, type InputFormat, openSource } from "../sources/index.ts";
-import { writeChunk } from "./output.ts";
+import { LineWriter } from "./output.ts";
 
 export interface InputOptions {
   format: InputFormat | "auto";
@@ -39,6 +40,7 @@ export function refineCommand(): Command {
 async function runRefine(inputs: string[], options: InputOptions & { explain?: boolean }): Promise<number> {
   const refiners = createRefiners(loadRefineDependencies({ geoDatabase: options.geoDb }));
   const summary = new RefineSummary();
+  const output = new LineWriter(process.stdout);
   let exitStatus = 0;
   for (const input of inputs) {
     let source: Awaited<ReturnType<typeof openSource>>;
@@ -51,7 +53,6 @@ async function runRefine(inputs: string[], options: InputOptions & { explain?: b
     }
     const refine = refiners(source.format !== null && carriesXAnalytics(source.format));
     for await (const batch of source.recordBatches()) {
-      let output = "";
       for (const item of batch) {
         if (item.kind === "malformed") {
           const where = `${source.name}:${item.lineNumber}`;
@@ -61,11 +62,12 @@ async function runRefine(inputs: string[], options: InputOptions & { explain?: b
         }
         const { record, rules } = refine(item.request);
         summary.addRecord(record, rules);
-        output += `${JSON.stringify(options.explain ? { ...record, rules } : record)}\n`;
+        output.write(options.explain ? JSON.stringify({ ...record, rules }) : refinedRecordJson(record));
       }
-      await writeChunk(process.stdout, output);
+      await output.ready();
     }
   }
+  await output.flush();
   process.stderr.write(summary.format());
   return exitStatus;
 }

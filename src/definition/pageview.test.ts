@@ -395,6 +395,9 @@ describe("pageIdFrom and namespaceIdFrom", () => {
     ["12.9", 12],
     ["-3.5", -3],
     ["5.", 5],
+    ["007", 7],
+    ["999999999999999", 999999999999999],
+    ["9007199254740991", 9007199254740991],
   ])("cast %j as Spark does → %d", (value, expected) => {
     expect(pageIdFrom(parseXAnalytics(`page_id=${value}`))).toBe(expected);
   });

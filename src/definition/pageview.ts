@@ -263,6 +263,7 @@ const SPARK_INTEGER = /^[\x00-\x20]*([+-]?)([0-9]*)(\.[0-9]*)?[\x00-\x20]*$/;
 /** Values beyond 2^53 would lose digits as a JS number; they give null rather than a wrong id. */
 function castToBigint(value: string | undefined): number | null {
   if (value === undefined) return null;
+  if (isShortDigitRun(value)) return Number(value);
   const match = SPARK_INTEGER.exec(value);
   if (match === null) return null;
   const [, sign, digits = "", fraction] = match;
@@ -270,4 +271,15 @@ function castToBigint(value: string | undefined): number | null {
   const magnitude = digits === "" ? 0 : Number(digits);
   if (!Number.isSafeInteger(magnitude)) return null;
   return sign === "-" && magnitude !== 0 ? -magnitude : magnitude;
+}
+
+/** Up to 15 digits and nothing else (the usual id), which the cast reads without a regex. */
+function isShortDigitRun(value: string): boolean {
+  const length = value.length;
+  if (length === 0 || length > 15) return false;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }

@@ -145,4 +145,42 @@ describe("decodePercentEncoding", () => {
   it("keeps a decoded byte-order mark as part of the text", () => {
     expect(decodePercentEncoding("%EF%BB%BFFoo")).toBe("\uFEFFFoo");
   });
+
+  it.each([
+    ["an overlong encoding", "%C0%AF", "\uFFFD\uFFFD"],
+    ["an encoded surrogate", "%ED%A0%80x", "\uFFFD\uFFFD\uFFFDx"],
+    ["a sequence cut short", "%E2%82é", "\uFFFDé"],
+    ["a code point past U+10FFFF", "%F4%90%80%80", "\uFFFD\uFFFD\uFFFD\uFFFD"],
+    ["a lone surrogate in the text", "\uD800%20", "\uFFFD "],
+  ])("reads %s as UTF-8 bytes do", (_case, encoded, decoded) => {
+    expect(decodePercentEncoding(encoded)).toBe(decoded);
+  });
+
+  it("agrees with decoding the UTF-8 bytes on every mix of escapes and characters", () => {
+    const pieces = ["%", "%2", "%25", "%C3%A9", "%C3", "%A9", "%E2%82%AC", "%F0%9F%98%80", "%ED%A0%80"];
+    pieces.push("%C0%AF", "%F4%8F%BF%BF", "%ef%bb%bf", "%zz", "%7F", "%FF", "a", "é", "😀", "\uD800", "+");
+    let seed = 1;
+    const nextPiece = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return pieces[seed % pieces.length] as string;
+    };
+    for (let n = 0; n < 20_000; n++) {
+      const text = nextPiece() + nextPiece() + nextPiece() + nextPiece();
+      expect(decodePercentEncoding(text), JSON.stringify(text)).toBe(decodeBytes(text));
+    }
+  });
 });
+
+/** The definition itself: replace each escape in the UTF-8 bytes, then decode them. */
+function decodeBytes(text: string): string {
+  const bytes = [...new TextEncoder().encode(text)];
+  const decoded: number[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    const hex = String.fromCharCode(bytes[i + 1] ?? 0, bytes[i + 2] ?? 0);
+    if (bytes[i] === 0x25 && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      decoded.push(Number.parseInt(hex, 16));
+      i += 2;
+    } else decoded.push(bytes[i] as number);
+  }
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(new Uint8Array(decoded));
+}

@@ -14,6 +14,18 @@ const SLASH_RUNS = /\/\/+/g;
  * the query is cut off, runs of `/` become one, and surrounding whitespace goes.
  */
 function normalizePath(path: string): string {
+  // Both extractors normalise the same path, one after the other.
+  if (path !== lastPath) {
+    lastPath = path;
+    lastNormalized = normalizeUncached(path);
+  }
+  return lastNormalized;
+}
+
+let lastPath = "";
+let lastNormalized = "";
+
+function normalizeUncached(path: string): string {
   let start = 0;
   if (path.startsWith("http")) {
     // Skip `http(s)://host`. Without a path after the host there is nothing to read.
@@ -22,7 +34,7 @@ function normalizePath(path: string): string {
   }
   const query = path.indexOf("?", start);
   const bare = path.slice(start, query < 0 ? path.length : query);
-  return bare.replace(SLASH_RUNS, "/").trim();
+  return (bare.includes("//") ? bare.replace(SLASH_RUNS, "/") : bare).trim();
 }
 
 /**
@@ -150,6 +162,26 @@ const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
  */
 export function decodePercentEncoding(text: string): string {
   if (!text.includes("%")) return text;
+  return decodeWholeCharacters(text) ?? decodeAsBytes(text);
+}
+
+/**
+ * The common case, natively: every escape spells whole UTF-8 characters (decodeURIComponent throws
+ * otherwise), and the text holds no surrogate, which the round trip through bytes would alter.
+ */
+function decodeWholeCharacters(text: string): string | undefined {
+  if (SURROGATE.test(text)) return undefined;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Any text: escapes replaced in its UTF-8 bytes, the result decoded with U+FFFD for malformed sequences. */
+function decodeAsBytes(text: string): string {
   const bytes = utf8Encoder.encode(text);
   let out = 0;
   for (let i = 0; i < bytes.length; i++, out++) {
