@@ -34,6 +34,16 @@ export function serveCommand(): Command {
     .option("--log-client-ip", "include client addresses in request logs (personal data: off by default)")
     .addOption(new Option("--log-level <level>", "log level (default: info)").choices(LOG_LEVELS))
     .option("--watch <dir>", "ingest new and growing log files in this directory")
+    .option(
+      "--watch-include <pattern>",
+      "ingest only the watched files whose names match; * any characters, ? one; repeatable (default: *)",
+      collect,
+    )
+    .option(
+      "--watch-exclude <pattern>",
+      "do not ingest the watched files whose names match, e.g. '*.gz'; repeatable",
+      collect,
+    )
     .option("--stdin", "ingest lines from standard input (tail -F access.log | pageviews serve --stdin)")
     .option("--ingest-token <token>", "accept POST /ingest with Authorization: Bearer <token>")
     .option("--max-body-mib <n>", "largest POST /ingest body, in MiB (default: 64)")
@@ -84,6 +94,11 @@ export function stopOnSignals(stop: () => Promise<void>): Promise<void> {
     process.once("SIGTERM", onSignal);
     process.once("SIGINT", onSignal);
   });
+}
+
+/** A repeatable flag's values in order. No default: an absent flag leaves the setting to the file or env. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function isoTime(value: string): Date {

@@ -37,12 +37,20 @@ export function checkLayer(source: string, settings: ConfigLayer): string[] {
   if (validateConfig(candidate)) return [];
   const problems = new Map<string, string>();
   for (const error of validateConfig.errors ?? []) {
-    const keys = error.instancePath.split("/").slice(1).map(unescapePointer);
+    const keys = settingKeys(error.instancePath.split("/").slice(1).map(unescapePointer));
     const problem = describe(error, keys, candidate);
     // One problem per key: a value can break several rules of its schema at once.
     if (!problems.has(problem.key)) problems.set(problem.key, `${source}: ${problem.text}`);
   }
   return [...problems.values()];
+}
+
+/** The keys of the setting an error is in: a bad item of a list is reported as its list. */
+function settingKeys(keys: string[]): string[] {
+  const setting = SETTINGS.find(
+    (s) => s.keys.length < keys.length && s.keys.every((key, i) => keys[i] === key),
+  );
+  return setting === undefined ? keys : keys.slice(0, setting.keys.length);
 }
 
 function describe(error: ErrorObject, keys: string[], candidate: unknown): { key: string; text: string } {
@@ -73,6 +81,10 @@ export function expectation(schema: SettingSchema): string {
       return `true or false${orNull}`;
     case "string":
       return `a non-empty string${orNull}`;
+    case "array": {
+      const list = schema.minItems ? "a non-empty list" : "a list";
+      return `${list} of file name patterns (non-empty, without "/")${orNull}`;
+    }
     case "integer": {
       const { minimum, maximum } = schema;
       if (minimum !== undefined && maximum !== undefined)

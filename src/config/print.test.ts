@@ -9,8 +9,8 @@ describe("formatEffectiveConfig", () => {
       name: "pageviews.config.yaml",
       text: "server:\n  host: 0.0.0.0\ningest:\n  token: s3cret-token\n",
     },
-    env: { PAGEVIEWS_SERVER_PORT: "9000" },
-    flags: { retentionDays: "30" },
+    env: { PAGEVIEWS_SERVER_PORT: "9000", PAGEVIEWS_INGEST_WATCH_EXCLUDE: "*.gz,*.tmp" },
+    flags: { retentionDays: "30", watchInclude: ["access.log*", "a, b [c].log"] },
   });
   const printed = formatEffectiveConfig(effective);
   const lines = printed.split("\n");
@@ -20,6 +20,15 @@ describe("formatEffectiveConfig", () => {
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}host: 0\.0\.0\.0 +# pageviews\.config\.yaml$/));
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}days: 30 +# --retention-days$/));
     expect(lines).toContainEqual(expect.stringMatching(/^dataDir: \.\/data +# default$/));
+  });
+
+  it("prints lists on one line, in flow style", () => {
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}watchInclude: \[access\.log\*, "a, b \[c\]\.log"\] +# --watch-include$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}watchExclude: \["\*\.gz", "\*\.tmp"\] +# PAGEVIEWS_INGEST_WATCH_EXCLUDE$/),
+    );
   });
 
   it("hides the ingest token", () => {

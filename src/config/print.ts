@@ -20,7 +20,7 @@ export function formatEffectiveConfig({ config, sources }: EffectiveConfig): str
     const value = valueAt(config, setting.keys);
     const shown = setting.secret && value !== null ? HIDDEN : value;
     const indent = leaf === undefined ? "" : "  ";
-    lines.push({ text: `${indent}${leaf ?? first}: ${scalar(shown)}`, source: sources[setting.path] });
+    lines.push({ text: `${indent}${leaf ?? first}: ${oneLine(shown)}`, source: sources[setting.path] });
   }
   const column = Math.max(...lines.map((line) => line.text.length)) + 2;
   const body = lines.map(({ text, source }) =>
@@ -33,7 +33,10 @@ export function formatEffectiveConfig({ config, sources }: EffectiveConfig): str
   ].join("\n")}\n`;
 }
 
-/** A YAML scalar, quoted only where YAML needs it. */
-function scalar(value: unknown): string {
-  return stringify(value).trimEnd();
+/**
+ * A value on one line: a scalar quoted only where YAML needs it, a list in flow style (`["*.gz", x]`),
+ * however long, so that the source comment can follow it.
+ */
+function oneLine(value: unknown): string {
+  return stringify(value, { collectionStyle: "flow", flowCollectionPadding: false, lineWidth: 0 }).trimEnd();
 }

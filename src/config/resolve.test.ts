@@ -53,6 +53,26 @@ describe("resolveConfig: precedence", () => {
     expect(sources["ingest.watch"]).toBe("PAGEVIEWS_INGEST_WATCH");
   });
 
+  it("replaces a list of a source of lower precedence instead of adding to it", () => {
+    const file = yamlFile("ingest:\n  watchInclude: [access.log*]\n  watchExclude: ['*.gz', '*.tmp']\n");
+    const env = { PAGEVIEWS_INGEST_WATCH_INCLUDE: "error.log*,access.log*" };
+    const { config, sources } = resolveConfig({ file, env, flags: { watchExclude: ["*.1"] } });
+    expect(config.ingest).toMatchObject({
+      watchInclude: ["error.log*", "access.log*"],
+      watchExclude: ["*.1"],
+    });
+    expect(sources["ingest.watchInclude"]).toBe("PAGEVIEWS_INGEST_WATCH_INCLUDE");
+    expect(sources["ingest.watchExclude"]).toBe("--watch-exclude");
+  });
+
+  it("lets the environment empty a list the file set", () => {
+    const { config } = resolveConfig({
+      file: yamlFile("ingest:\n  watchExclude: ['*.gz']\n"),
+      env: { PAGEVIEWS_INGEST_WATCH_EXCLUDE: "" },
+    });
+    expect(config.ingest.watchExclude).toEqual([]);
+  });
+
   it("reads a JSON file as well as a YAML one", () => {
     const json = { name: "pageviews.config.json", text: '{"retention": {"days": 30, "purgeAt": "04:00"}}' };
     expect(resolveConfig({ file: json, env: {} }).config.retention).toEqual({ days: 30, purgeAt: "04:00" });
@@ -97,6 +117,42 @@ describe("resolveConfig: problems", () => {
     expect(problemsOf({ env: { PAGEVIEWS_SERVER_TRUST_PROXY: "yes" } })).toEqual([
       'PAGEVIEWS_SERVER_TRUST_PROXY: server.trustProxy must be true or false (got "yes")',
     ]);
+  });
+
+  describe("of the pattern lists", () => {
+    const patterns = 'file name patterns (non-empty, without "/")';
+
+    it("names the file and the list of a bad pattern, showing the whole list", () => {
+      expect(problemsOf({ file: yamlFile("ingest:\n  watchExclude: ['*.gz', 7, '']\n"), env: {} })).toEqual([
+        `pageviews.config.yaml: ingest.watchExclude must be a list of ${patterns} (got ["*.gz",7,""])`,
+      ]);
+    });
+
+    it("refuses a single pattern where a list is expected", () => {
+      expect(problemsOf({ file: yamlFile("ingest:\n  watchInclude: access.log\n"), env: {} })).toEqual([
+        `pageviews.config.yaml: ingest.watchInclude must be a non-empty list of ${patterns} (got "access.log")`,
+      ]);
+    });
+
+    it("names the variable and the flag of an empty pattern", () => {
+      const env = { PAGEVIEWS_INGEST_WATCH_EXCLUDE: "*.gz,,*.tmp" };
+      expect(problemsOf({ env, flags: { watchInclude: [""] } })).toEqual([
+        `PAGEVIEWS_INGEST_WATCH_EXCLUDE: ingest.watchExclude must be a list of ${patterns} (got ["*.gz","","*.tmp"])`,
+        `--watch-include: ingest.watchInclude must be a non-empty list of ${patterns} (got [""])`,
+      ]);
+    });
+
+    it("refuses an empty include list, which would watch no file", () => {
+      expect(problemsOf({ env: { PAGEVIEWS_INGEST_WATCH_INCLUDE: "" } })).toEqual([
+        `PAGEVIEWS_INGEST_WATCH_INCLUDE: ingest.watchInclude must be a non-empty list of ${patterns} (got [])`,
+      ]);
+    });
+
+    it("refuses a pattern with a slash, since patterns match file names", () => {
+      expect(problemsOf({ env: {}, flags: { watchExclude: ["old/*"] } })).toEqual([
+        `--watch-exclude: ingest.watchExclude must be a list of ${patterns} (got ["old/*"])`,
+      ]);
+    });
   });
 
   it("refuses unknown PAGEVIEWS_* variables", () => {

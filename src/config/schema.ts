@@ -27,6 +27,10 @@ export interface ServerConfig {
 export interface IngestConfig {
   /** A directory whose new and growing log files are ingested, or null. */
   watch: string | null;
+  /** Names of the watched directory's files to ingest: `*` stands for any characters, `?` for one. */
+  watchInclude: readonly string[];
+  /** Names of files not to ingest, even if included. */
+  watchExclude: readonly string[];
   stdin: boolean;
   /** The bearer token POST /ingest requires; null leaves that route off. */
   token: string | null;
@@ -73,6 +77,8 @@ export const DEFAULT_CONFIG: PageviewsConfig = {
   },
   ingest: {
     watch: null,
+    watchInclude: ["*"],
+    watchExclude: [],
     stdin: false,
     token: null,
     maxBodyMiB: 64,
@@ -87,13 +93,16 @@ export const DEFAULT_CONFIG: PageviewsConfig = {
 
 /** The JSON Schema of one setting (ajv's `nullable` extension allows null besides the type). */
 export interface SettingSchema {
-  type: "string" | "integer" | "boolean";
+  type: "string" | "integer" | "boolean" | "array";
   nullable?: true;
   minLength?: number;
   minimum?: number;
   maximum?: number;
   enum?: readonly string[];
   pattern?: string;
+  /** The items of a list: the only lists are of file name patterns. */
+  items?: { type: "string"; pattern: typeof FILE_NAME_PATTERN };
+  minItems?: number;
   default: unknown;
 }
 
@@ -118,6 +127,17 @@ const boolean = (value: boolean) => ({ type: "boolean", default: value }) as con
 
 /** HH:MM, 00:00 to 23:59. */
 export const TIME_OF_DAY_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+
+/** A non-empty file name pattern: the watcher matches names, not paths, so no "/". */
+export const FILE_NAME_PATTERN = "^[^/]+$";
+
+const fileNamePatterns = (value: readonly string[], minItems = 0) =>
+  ({
+    type: "array",
+    items: { type: "string", pattern: FILE_NAME_PATTERN },
+    ...(minItems === 0 ? {} : { minItems }),
+    default: value,
+  }) as const;
 
 const server = DEFAULT_CONFIG.server;
 const ingest = DEFAULT_CONFIG.ingest;
@@ -144,6 +164,9 @@ export const CONFIG_SCHEMA = {
     }),
     ingest: group<IngestConfig>({
       watch: optionalText(ingest.watch),
+      // An empty include list would watch no file: a mistake, since `watch: null` is how to watch none.
+      watchInclude: fileNamePatterns(ingest.watchInclude, 1),
+      watchExclude: fileNamePatterns(ingest.watchExclude),
       stdin: boolean(ingest.stdin),
       token: optionalText(ingest.token),
       maxBodyMiB: integer(1, ingest.maxBodyMiB),

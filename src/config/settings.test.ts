@@ -11,6 +11,8 @@ describe("the settings", () => {
     expect(byPath("server.logClientIp")?.env).toBe("PAGEVIEWS_SERVER_LOG_CLIENT_IP");
     expect(byPath("ingest.maxBodyMiB")?.env).toBe("PAGEVIEWS_INGEST_MAX_BODY_MIB");
     expect(byPath("ingest.token")?.env).toBe("PAGEVIEWS_INGEST_TOKEN");
+    expect(byPath("ingest.watchInclude")?.env).toBe("PAGEVIEWS_INGEST_WATCH_INCLUDE");
+    expect(byPath("ingest.watchExclude")?.env).toBe("PAGEVIEWS_INGEST_WATCH_EXCLUDE");
     expect(byPath("retention.purgeAt")?.env).toBe("PAGEVIEWS_RETENTION_PURGE_AT");
     expect(byPath("readiness.maxLagMinutes")?.env).toBe("PAGEVIEWS_READINESS_MAX_LAG_MINUTES");
   });
@@ -36,6 +38,8 @@ describe("the settings", () => {
       ["--log-client-ip", "server.logClientIp", "logClientIp"],
       ["--log-level", "server.logLevel", "logLevel"],
       ["--watch", "ingest.watch", "watch"],
+      ["--watch-include", "ingest.watchInclude", "watchInclude"],
+      ["--watch-exclude", "ingest.watchExclude", "watchExclude"],
       ["--stdin", "ingest.stdin", "stdin"],
       ["--ingest-token", "ingest.token", "ingestToken"],
       ["--max-body-mib", "ingest.maxBodyMiB", "maxBodyMib"],

@@ -39,6 +39,8 @@ const FLAGS: Partial<Record<SettingPath, string>> = {
   "server.logClientIp": "--log-client-ip",
   "server.logLevel": "--log-level",
   "ingest.watch": "--watch",
+  "ingest.watchInclude": "--watch-include",
+  "ingest.watchExclude": "--watch-exclude",
   "ingest.stdin": "--stdin",
   "ingest.token": "--ingest-token",
   "ingest.maxBodyMiB": "--max-body-mib",

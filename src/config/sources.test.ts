@@ -33,9 +33,22 @@ describe("coerce", () => {
     expect(coerce(setting("dataDir"), "")).toBe("");
   });
 
+  it("reads a comma-separated list for list settings, spaces around commas ignored", () => {
+    const exclude = setting("ingest.watchExclude");
+    expect(coerce(exclude, "*.gz")).toEqual(["*.gz"]);
+    expect(coerce(exclude, "*.gz, *.tmp ,x")).toEqual(["*.gz", "*.tmp", "x"]);
+  });
+
+  it("reads an empty string as the empty list, and keeps an empty item for the check to report", () => {
+    const exclude = setting("ingest.watchExclude");
+    expect(coerce(exclude, "")).toEqual([]);
+    expect(coerce(exclude, "*.gz,")).toEqual(["*.gz", ""]);
+  });
+
   it("leaves values that are not strings as they are", () => {
     expect(coerce(setting("server.port"), 9000)).toBe(9000);
     expect(coerce(setting("server.trustProxy"), true)).toBe(true);
+    expect(coerce(setting("ingest.watchInclude"), ["a,b"])).toEqual(["a,b"]);
   });
 });
 
@@ -50,6 +63,24 @@ describe("parseConfigFile", () => {
     expect(parseConfigFile("a.YML", "server: {port: 9000}")).toEqual({
       settings: { server: { port: 9000 } },
     });
+  });
+
+  it("reads lists in YAML, block or flow, and in JSON", () => {
+    const settings = {
+      settings: { ingest: { watchInclude: ["access.log*"], watchExclude: ["*.gz", "*.tmp"] } },
+    };
+    expect(
+      parseConfigFile(
+        "a.yaml",
+        'ingest:\n  watchInclude:\n    - access.log*\n  watchExclude: ["*.gz", "*.tmp"]\n',
+      ),
+    ).toEqual(settings);
+    expect(
+      parseConfigFile(
+        "a.json",
+        '{"ingest": {"watchInclude": ["access.log*"], "watchExclude": ["*.gz", "*.tmp"]}}',
+      ),
+    ).toEqual(settings);
   });
 
   it("reads a YAML file of comments only as no settings", () => {
@@ -99,6 +130,24 @@ describe("environmentLayers", () => {
     ]);
   });
 
+  it("reads list variables as comma-separated lists", () => {
+    expect(
+      environmentLayers({
+        PAGEVIEWS_INGEST_WATCH_INCLUDE: "access.log*",
+        PAGEVIEWS_INGEST_WATCH_EXCLUDE: "*.gz,*.tmp",
+      }),
+    ).toEqual({
+      problems: [],
+      layers: [
+        {
+          source: "PAGEVIEWS_INGEST_WATCH_EXCLUDE",
+          settings: { ingest: { watchExclude: ["*.gz", "*.tmp"] } },
+        },
+        { source: "PAGEVIEWS_INGEST_WATCH_INCLUDE", settings: { ingest: { watchInclude: ["access.log*"] } } },
+      ],
+    });
+  });
+
   it("reports every unknown PAGEVIEWS_* variable, with the one probably meant", () => {
     const { layers, problems } = environmentLayers({
       PAGEVIEWS_SERVER_PROT: "9000",
@@ -126,6 +175,13 @@ describe("flagLayers", () => {
       { source: "--port", settings: { server: { port: 9000 } } },
       { source: "--trust-proxy", settings: { server: { trustProxy: true } } },
       { source: "--input-host", settings: { ingest: { host: "example.org" } } },
+    ]);
+  });
+
+  it("takes the values of a repeated flag as its list, commas and all", () => {
+    expect(flagLayers({ watchInclude: ["access.log", "a,b.log"], watchExclude: ["*.gz"] })).toEqual([
+      { source: "--watch-include", settings: { ingest: { watchInclude: ["access.log", "a,b.log"] } } },
+      { source: "--watch-exclude", settings: { ingest: { watchExclude: ["*.gz"] } } },
     ]);
   });
 

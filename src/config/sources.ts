@@ -5,8 +5,8 @@ import { closestName } from "./suggest.ts";
 
 /**
  * The flags of `pageviews serve` as commander parses them: under their attributes (`--input-host` is
- * `inputHost`), strings unless the command gave a parser, true for boolean flags, undefined when not
- * given. Other options of the command are ignored.
+ * `inputHost`), strings unless the command gave a parser, true for boolean flags, lists of strings for
+ * repeatable flags, undefined when not given. Other options of the command are ignored.
  */
 export interface ConfigFlags {
   dataDir?: string;
@@ -19,6 +19,8 @@ export interface ConfigFlags {
   logClientIp?: boolean;
   logLevel?: string;
   watch?: string;
+  watchInclude?: readonly string[];
+  watchExclude?: readonly string[];
   stdin?: boolean;
   ingestToken?: string;
   maxBodyMib?: string | number;
@@ -61,8 +63,8 @@ export function parseConfigFile(name: string, text: string): ParsedFile {
 
 /**
  * A string from the environment or a flag as the setting's type: numbers, booleans (`true`, `false`,
- * `1`, `0`), and the empty string as null where null is allowed. What does not convert stays a string,
- * for the check to report.
+ * `1`, `0`), lists split at commas (the empty string being the empty list), and the empty string as
+ * null where null is allowed. What does not convert stays a string, for the check to report.
  */
 export function coerce(setting: Setting, value: unknown): unknown {
   if (typeof value !== "string") return value;
@@ -79,6 +81,9 @@ export function coerce(setting: Setting, value: unknown): unknown {
     }
     case "string":
       return value === "" && setting.schema.nullable ? null : value;
+    case "array":
+      // Spaces around a comma are for legibility; an item left empty stays, for the check to report.
+      return value.trim() === "" ? [] : value.split(",").map((item) => item.trim());
   }
 }
 

@@ -156,6 +156,8 @@ async function start(
     const watched = new DirectoryWatcher({
       dir: options.ingest.watch,
       stateFile: join(options.dataDir, "watch-state.json"),
+      include: options.ingest.watchInclude,
+      exclude: options.ingest.watchExclude,
     });
     watcher = watched;
     const watching = followDirectory(watched, liveIngest, options.ingest.format, inputHost).catch(
