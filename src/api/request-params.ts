@@ -65,6 +65,22 @@ export function timeRange(start: string, end: string, rules: RangeRules): HourRa
   return range;
 }
 
+/**
+ * The hours a series read covers at a granularity (see {@link timeRange}), and the last hour its last
+ * bucket ends with, which decides how long the answer may be cached.
+ */
+export function seriesRange(
+  start: string,
+  end: string,
+  granularity: "hourly" | "daily" | "monthly",
+): HourRange & { lastHour: string } {
+  const range = timeRange(start, end, {
+    hourly: granularity === "hourly",
+    monthly: granularity === "monthly",
+  });
+  return { ...range, lastHour: granularity === "hourly" ? range.to : `${range.to.slice(0, 8)}23` };
+}
+
 const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})?$/;
 
 /** `YYYYMMDD[HH]` → `YYYYMMDDHH`, or null when it is not a real UTC date (and hour). */

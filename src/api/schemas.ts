@@ -30,6 +30,11 @@ export const endParam = text("Last day or hour, `YYYYMMDD` or `YYYYMMDDHH` (UTC,
 export const yearParam = text("`YYYY`.");
 export const monthParam = text("`MM`.");
 
+/** Path parameters, all required. */
+export function paramsOf<const P extends Record<string, unknown>>(properties: P) {
+  return { type: "object", properties, required: Object.keys(properties) as (keyof P & string)[] } as const;
+}
+
 /** `{"items":[...]}` whose items have these properties, in this order; all but `optional` always. */
 export function itemsOf(properties: Record<string, unknown>, description: string, optional: string[] = []) {
   return {

@@ -2,13 +2,14 @@ import type { FastifyInstance } from "fastify";
 import type { ApiAccess, ApiAgent, Granularity } from "../../store/store.ts";
 import { type ApiContext, METRICS } from "../context.ts";
 import { noData } from "../problem.ts";
-import { normalizeProject, timeRange } from "../request-params.ts";
+import { normalizeProject, seriesRange } from "../request-params.ts";
 import {
   accessParam,
   agentParam,
   endParam,
   integer,
   itemsOf,
+  paramsOf,
   problemResponses,
   projectParam,
   startParam,
@@ -30,18 +31,14 @@ const schema = {
     "Hourly, daily or monthly views of a project, or of `all-projects`. Hourly needs `YYYYMMDDHH` " +
     "timestamps; monthly keeps whole months only (see per-article).",
   tags: ["pageviews"],
-  params: {
-    type: "object",
-    properties: {
-      project: projectParam,
-      access: accessParam,
-      agent: agentParam,
-      granularity: { type: "string", enum: ["hourly", "daily", "monthly"] },
-      start: startParam,
-      end: endParam,
-    },
-    required: ["project", "access", "agent", "granularity", "start", "end"],
-  },
+  params: paramsOf({
+    project: projectParam,
+    access: accessParam,
+    agent: agentParam,
+    granularity: { type: "string", enum: ["hourly", "daily", "monthly"] },
+    start: startParam,
+    end: endParam,
+  }),
   response: {
     200: itemsOf(
       {
@@ -65,13 +62,9 @@ export function aggregateRoute(app: FastifyInstance, context: ApiContext): void 
     async (request, reply) => {
       const { access, agent, granularity } = request.params;
       const project = normalizeProject(request.params.project);
-      const range = timeRange(request.params.start, request.params.end, {
-        hourly: granularity === "hourly",
-        monthly: granularity === "monthly",
-      });
+      const { lastHour, ...range } = seriesRange(request.params.start, request.params.end, granularity);
       const views = await context.store.aggregate({ project, access, agent, granularity, ...range });
       if (views.length === 0) throw noData();
-      const lastHour = granularity === "hourly" ? range.to : `${range.to.slice(0, 8)}23`;
       reply.header("cache-control", await context.freshness.cacheControl(lastHour));
       return {
         items: views.map(({ timestamp, views }) => ({

@@ -6,6 +6,7 @@ import {
   type AccessSite,
   accessSiteParam,
   endParam,
+  paramsOf,
   problemResponses,
   projectParam,
   startParam,
@@ -30,17 +31,13 @@ function datasetSchema(summary: string, granularities: readonly string[], timest
     summary,
     description: `Validated as by Wikimedia; this server holds no such data, so a valid request gets 404. ${timestamps}`,
     tags: ["other datasets"],
-    params: {
-      type: "object",
-      properties: {
-        project: projectParam,
-        accessSite: accessSiteParam,
-        granularity: { type: "string", enum: granularities },
-        start: startParam,
-        end: endParam,
-      },
-      required: ["project", "accessSite", "granularity", "start", "end"],
-    },
+    params: paramsOf({
+      project: projectParam,
+      accessSite: accessSiteParam,
+      granularity: { type: "string", enum: granularities },
+      start: startParam,
+      end: endParam,
+    }),
     response: problemResponses,
   } as const;
 }

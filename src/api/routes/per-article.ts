@@ -2,13 +2,14 @@ import type { FastifyInstance } from "fastify";
 import type { ApiAccess, ApiAgent } from "../../store/store.ts";
 import { type ApiContext, METRICS } from "../context.ts";
 import { noData } from "../problem.ts";
-import { normalizeArticle, normalizeProject, timeRange } from "../request-params.ts";
+import { normalizeArticle, normalizeProject, seriesRange } from "../request-params.ts";
 import {
   accessParam,
   agentParam,
   endParam,
   integer,
   itemsOf,
+  paramsOf,
   problemResponses,
   projectParam,
   startParam,
@@ -35,22 +36,18 @@ const schema = {
     "for; a bucket without views is omitted. Monthly keeps whole months only: the range is trimmed " +
     "inward to the 1st of a month and the last day of a month (as AQS 1 did).",
   tags: ["pageviews"],
-  params: {
-    type: "object",
-    properties: {
-      project: projectParam,
-      access: accessParam,
-      agent: agentParam,
-      article: {
-        type: "string",
-        description: "The title, percent-encoded (`/`, `?`, `%` and `#` must be); spaces become `_`.",
-      },
-      granularity: { type: "string", enum: GRANULARITIES },
-      start: startParam,
-      end: endParam,
+  params: paramsOf({
+    project: projectParam,
+    access: accessParam,
+    agent: agentParam,
+    article: {
+      type: "string",
+      description: "The title, percent-encoded (`/`, `?`, `%` and `#` must be); spaces become `_`.",
     },
-    required: ["project", "access", "agent", "article", "granularity", "start", "end"],
-  },
+    granularity: { type: "string", enum: GRANULARITIES },
+    start: startParam,
+    end: endParam,
+  }),
   response: {
     200: itemsOf(
       {
@@ -76,10 +73,7 @@ export function perArticleRoute(app: FastifyInstance, context: ApiContext): void
       const { access, agent, granularity } = request.params;
       const project = normalizeProject(request.params.project);
       const article = normalizeArticle(request.params.article);
-      const range = timeRange(request.params.start, request.params.end, {
-        hourly: granularity === "hourly",
-        monthly: granularity === "monthly",
-      });
+      const { lastHour, ...range } = seriesRange(request.params.start, request.params.end, granularity);
       const views = await context.store.perArticle({
         project,
         article,
@@ -89,7 +83,6 @@ export function perArticleRoute(app: FastifyInstance, context: ApiContext): void
         ...range,
       });
       if (views.length === 0) throw noData();
-      const lastHour = granularity === "hourly" ? range.to : `${range.to.slice(0, 8)}23`;
       reply.header("cache-control", await context.freshness.cacheControl(lastHour));
       return {
         items: views.map(({ timestamp, views }) => ({

@@ -9,6 +9,7 @@ import {
   integer,
   itemsOf,
   monthParam,
+  paramsOf,
   problemResponses,
   projectParam,
   string,
@@ -40,11 +41,7 @@ const schema = {
     "views, ranked by their exact views; `views_ceil` is the views rounded up to a multiple of 1000 and " +
     "`views` the order of magnitude of `views_ceil`, as a range (`1000-9999`).",
   tags: ["pageviews"],
-  params: {
-    type: "object",
-    properties: { project: projectParam, access: accessParam, year: yearParam, month: monthParam },
-    required: ["project", "access", "year", "month"],
-  },
+  params: paramsOf({ project: projectParam, access: accessParam, year: yearParam, month: monthParam }),
   response: {
     200: itemsOf(
       {

@@ -8,6 +8,7 @@ import {
   integer,
   itemsOf,
   monthParam,
+  paramsOf,
   problemResponses,
   string,
   yearParam,
@@ -28,17 +29,13 @@ const schema = {
     "privacy, only articles above the server's threshold of views are listed (see `pageviews serve " +
     "--top-per-country-threshold`), and only rounded up to a multiple of 100 (`views_ceil`).",
   tags: ["pageviews"],
-  params: {
-    type: "object",
-    properties: {
-      country: { type: "string", description: "ISO 3166-1 alpha-2 code, upper case (`US`), as stored." },
-      access: accessParam,
-      year: yearParam,
-      month: monthParam,
-      day: { type: "string", description: "`DD`." },
-    },
-    required: ["country", "access", "year", "month", "day"],
-  },
+  params: paramsOf({
+    country: { type: "string", description: "ISO 3166-1 alpha-2 code, upper case (`US`), as stored." },
+    access: accessParam,
+    year: yearParam,
+    month: monthParam,
+    day: { type: "string", description: "`DD`." },
+  }),
   response: {
     200: itemsOf(
       {

@@ -11,6 +11,7 @@ import {
   integer,
   itemsOf,
   monthParam,
+  paramsOf,
   problemResponses,
   projectParam,
   startParam,
@@ -65,17 +66,13 @@ const topSchema = {
   summary: "The most viewed articles of a day or a month",
   description: `The top 1000 articles of a project for a day, or a whole month with \`all-days\`. ${RANKING}`,
   tags: ["pageviews"],
-  params: {
-    type: "object",
-    properties: {
-      project: projectParam,
-      access: accessParam,
-      year: yearParam,
-      month: monthParam,
-      day: { type: "string", description: "`DD`, or `all-days` for the whole month." },
-    },
-    required: ["project", "access", "year", "month", "day"],
-  },
+  params: paramsOf({
+    project: projectParam,
+    access: accessParam,
+    year: yearParam,
+    month: monthParam,
+    day: { type: "string", description: "`DD`, or `all-days` for the whole month." },
+  }),
   querystring: agentQuery,
   response: {
     200: itemsOf(
@@ -91,11 +88,7 @@ const topRangeSchema = {
   summary: "The most viewed articles of any range of days (extension)",
   description: `The top 1000 articles of a project over the days from \`start\` to \`end\`. ${RANKING}`,
   tags: ["pageviews (extensions)"],
-  params: {
-    type: "object",
-    properties: { project: projectParam, access: accessParam, start: startParam, end: endParam },
-    required: ["project", "access", "start", "end"],
-  },
+  params: paramsOf({ project: projectParam, access: accessParam, start: startParam, end: endParam }),
   querystring: agentQuery,
   response: {
     200: itemsOf(
