@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply } from "fastify";
@@ -31,12 +32,15 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 /** The page itself is checked again each time, so that a new build is picked up at once. */
 const REVALIDATE = "no-cache";
 
-export async function addDashboard(app: FastifyInstance, options: { root?: string } = {}): Promise<void> {
+export async function addDashboard(
+  app: FastifyInstance,
+  options: { root?: string | undefined } = {},
+): Promise<void> {
   const root = options.root ?? DASHBOARD_DIST;
-  const withCsp = (reply: FastifyReply) =>
-    reply.header("content-security-policy", DASHBOARD_CSP).header("x-frame-options", "SAMEORIGIN");
+  // The API's routes get theirs in http-headers.ts; the other security headers apply to every path.
+  const withCsp = (reply: FastifyReply) => reply.header("content-security-policy", DASHBOARD_CSP);
 
-  if (!existsSync(`${root}/index.html`)) {
+  if (!existsSync(join(root, "index.html"))) {
     app.get("/", { schema: { hide: true } }, async (_request, reply) =>
       withCsp(reply)
         .code(503)

@@ -100,7 +100,11 @@ describe("headers", () => {
 
 describe("errors", () => {
   it("answer unknown routes with 404 problem JSON, never HTML", async () => {
-    for (const url of [`${BASE}/nowhere`, "/", `${BASE}/top/en.wikipedia/all-access/2026/02/01/extra`]) {
+    for (const url of [
+      `${BASE}/nowhere`,
+      "/nowhere",
+      `${BASE}/top/en.wikipedia/all-access/2026/02/01/extra`,
+    ]) {
       const response = await get(url);
       expect(response.statusCode, url).toBe(404);
       expect(response.headers["content-type"]).toBe("application/problem+json");

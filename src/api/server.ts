@@ -15,6 +15,7 @@ import type { Store } from "../store/store.ts";
 import { addApiDocs } from "./api-docs.ts";
 import type { ApiContext } from "./context.ts";
 import { addCsvOutput } from "./csv-output.ts";
+import { addDashboard } from "./dashboard.ts";
 import { Freshness } from "./freshness.ts";
 import { addHttpHeaders, ERROR_CACHE, headersFor } from "./http-headers.ts";
 import { ApiProblem, invalidRequest, PROBLEM_JSON, problemBody, unknownRoute } from "./problem.ts";
@@ -44,6 +45,8 @@ export interface ApiServerOptions {
   logger?: FastifyServerOptions["logger"];
   /** Log each request's client address; off by default, as the address is personal data. */
   logClientIp?: boolean;
+  /** The dashboard's built files; null serves none. Default: web/dist. */
+  dashboardRoot?: string | null;
   /** Memory for answers kept to serve again (see response-cache.ts); 0 keeps none. */
   responseCacheMiB?: number;
 }
@@ -83,6 +86,17 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     topPerCountryThreshold: options.topPerCountryThreshold ?? DEFAULT_TOP_PER_COUNTRY_THRESHOLD,
   };
 
+  // Before any route: a route takes the error handler in force when it is declared.
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, unknownRoute()));
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem =
+      error instanceof ApiProblem
+        ? error
+        : error.validation !== undefined
+          ? validationProblem(error.validation, request.params, request.query)
+          : internalError(error, request);
+    return sendProblem(reply, request, problem);
+  });
   addHttpHeaders(app);
   await addCsvOutput(app);
   // After the CSV conversion (answers are kept as sent), before the etag and compression.
@@ -121,17 +135,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   topByCountryRoute(app, context);
   topPerCountryRoute(app, context);
   otherDatasetRoutes(app);
+  if (options.dashboardRoot !== null) await addDashboard(app, { root: options.dashboardRoot });
 
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, unknownRoute()));
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem =
-      error instanceof ApiProblem
-        ? error
-        : error.validation !== undefined
-          ? validationProblem(error.validation, request.params, request.query)
-          : internalError(error, request);
-    return sendProblem(reply, request, problem);
-  });
   return app;
 }
 
