@@ -233,6 +233,25 @@ describe("rate limit and logs", () => {
   });
 });
 
+describe("legacy pagecounts", () => {
+  it("serves imported pagecounts with Wikimedia's field names, and sums both sites for all-sites", async () => {
+    const file = { name: "pagecounts-20150101-010000.gz", sha256: "0".repeat(64) };
+    await store.replacePagecounts(file, "2015010100", [
+      { project: "en.wikipedia", accessSite: "desktop-site", views: 7 },
+      { project: "en.wikipedia", accessSite: "mobile-site", views: 3 },
+    ]);
+    const url =
+      "/api/rest_v1/metrics/legacy/pagecounts/aggregate/en.wikipedia/all-sites/daily/2015010100/2015010200";
+    const response = await get(url);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe(
+      '{"items":[{"project":"en.wikipedia","access-site":"all-sites","granularity":"daily","timestamp":"2015010100","count":10}]}',
+    );
+    const none = await get(url.replace("en.wikipedia", "de.wikipedia"));
+    expect(none.statusCode).toBe(404);
+  });
+});
+
 describe("response cache", () => {
   it("answers a repeated request without reading the store, until the data changes", async () => {
     let reads = 0;

@@ -134,7 +134,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   topRoutes(app, context);
   topByCountryRoute(app, context);
   topPerCountryRoute(app, context);
-  otherDatasetRoutes(app);
+  otherDatasetRoutes(app, context);
   if (options.dashboardRoot !== null) await addDashboard(app, { root: options.dashboardRoot });
 
   return app;

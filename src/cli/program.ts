@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { configCommand } from "./config.ts";
 import { demoCommand } from "./demo.ts";
+import { dumpsCommand } from "./dumps.ts";
 import { generateCommand } from "./generate.ts";
 import { ingestCommand } from "./ingest.ts";
 import { purgeCommand } from "./purge.ts";
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .addCommand(purgeCommand())
     .addCommand(serveCommand())
     .addCommand(configCommand())
+    .addCommand(dumpsCommand())
     .addCommand(generateCommand())
     .addCommand(demoCommand());
 }

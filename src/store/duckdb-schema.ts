@@ -148,6 +148,26 @@ const TABLES = [
   )`,
 ];
 
+/**
+ * Tables added since version 1 that no earlier table depends on: created where missing whenever a
+ * store is opened for writing, so a version-1 store gains them without a version change.
+ */
+const ADDED_TABLES = [
+  // Dump files imported (`pageviews dumps import`), so that the same file is not imported twice.
+  `CREATE TABLE IF NOT EXISTS imported_dumps (
+    name VARCHAR PRIMARY KEY,
+    sha256 VARCHAR NOT NULL,
+    imported_at TIMESTAMP NOT NULL
+  )`,
+  // Legacy pagecounts (2008-2016) imported from Wikimedia's dumps; access_site is desktop-site or mobile-site.
+  `CREATE TABLE IF NOT EXISTS pagecounts_hourly (
+    hour INTEGER NOT NULL,
+    project VARCHAR NOT NULL,
+    access_site VARCHAR NOT NULL,
+    views BIGINT NOT NULL
+  )`,
+];
+
 /** The tables that hold an hour's data, each with an `hour` column. */
 export const HOUR_TABLES = [
   "pageview_hourly",
@@ -165,6 +185,12 @@ export const STAGING_TABLES = [
   )`,
   `CREATE TEMP TABLE actor_metrics_staging AS FROM actor_metrics_hourly SELECT * EXCLUDE (hour) LIMIT 0`,
   `CREATE TEMP TABLE actor_labels_staging AS FROM actor_labels_hourly SELECT * EXCLUDE (hour) LIMIT 0`,
+  `CREATE TEMP TABLE dump_staging (
+    hour INTEGER, project VARCHAR, article VARCHAR, page_id BIGINT, access_method VARCHAR, agent_type VARCHAR,
+    views INTEGER
+  )`,
+  `CREATE TEMP TABLE dump_hours_staging (hour INTEGER)`,
+  `CREATE TEMP TABLE pagecounts_staging (project VARCHAR, access_site VARCHAR, views BIGINT)`,
 ];
 
 export class StoreSchemaError extends Error {}
@@ -182,7 +208,7 @@ export async function prepareSchema(
     if (readOnly) throw new StoreSchemaError(`${path} is not a pageviews store (it has no tables).`);
     await connection.run("BEGIN TRANSACTION");
     try {
-      for (const ddl of TABLES) await connection.run(ddl);
+      for (const ddl of [...TABLES, ...ADDED_TABLES]) await connection.run(ddl);
       await connection.run("INSERT INTO schema_version VALUES ($version)", { version: SCHEMA_VERSION });
       await connection.run("COMMIT");
     } catch (error) {
@@ -203,4 +229,5 @@ export async function prepareSchema(
   if (version !== SCHEMA_VERSION) {
     throw new StoreSchemaError(`${path} has schema version ${version}, which this pageviews does not read.`);
   }
+  if (!readOnly) for (const ddl of ADDED_TABLES) await connection.run(ddl);
 }

@@ -1,5 +1,6 @@
 import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { ActorHourlyMetrics } from "../pipeline/actor-metrics.ts";
+import * as dumps from "./duckdb-dumps.ts";
 import * as reads from "./duckdb-reads.ts";
 import { HOUR_TABLES, prepareSchema, STAGING_TABLES, STORAGE_VERSION } from "./duckdb-schema.ts";
 import { refreshDay, refreshMonth, sortMonth, unsortedMonths } from "./duckdb-serving.ts";
@@ -9,7 +10,13 @@ import type {
   Availability,
   CountryArticle,
   CountryViews,
+  DumpSlice,
+  DumpViewsAt,
+  HourDumpViews,
   HourState,
+  ImportedDump,
+  LegacyPagecountsQuery,
+  PagecountsRow,
   PageviewHourlyRow,
   PerArticleQuery,
   ProcessedHour,
@@ -279,6 +286,46 @@ export class DuckDbStore implements Store {
 
   availability(): Promise<Availability> {
     return this.#readers.use((connection) => reads.availability(connection));
+  }
+
+  dumpViews(
+    fromHour: string,
+    toHour: string,
+    by: "hour" | "day",
+    onBatch: (rows: DumpViewsAt[]) => Promise<void>,
+  ): Promise<void> {
+    return this.#readers.use((connection) => dumps.dumpViews(connection, fromHour, toHour, by, onBatch));
+  }
+
+  exportParquet(path: string, fromHour: string, toHour: string): Promise<void> {
+    return this.#readers.use((connection) => dumps.exportParquet(connection, path, fromHour, toHour));
+  }
+
+  importedDumps(): Promise<Map<string, string>> {
+    return this.#write((connection) => dumps.importedDumps(connection));
+  }
+
+  async replaceDumpSlice(slice: DumpSlice, batches: AsyncIterable<HourDumpViews>): Promise<string[]> {
+    return this.#write(async (connection) => {
+      // Staged outside the transaction, as replaceHour does: the file is read while rows are appended.
+      await dumps.stageDumpViews(connection, slice, batches);
+      let written: string[] = [];
+      await inTransaction(connection, async () => {
+        written = await dumps.replaceDumpSlice(connection, slice);
+      });
+      return written;
+    });
+  }
+
+  async replacePagecounts(file: ImportedDump, hour: string, rows: readonly PagecountsRow[]): Promise<void> {
+    await this.#write(async (connection) => {
+      await dumps.stagePagecounts(connection, rows);
+      await inTransaction(connection, () => dumps.replacePagecounts(connection, file, hour));
+    });
+  }
+
+  legacyPagecounts(query: LegacyPagecountsQuery): Promise<ViewsAt[]> {
+    return this.#readers.use((connection) => dumps.legacyPagecounts(connection, query));
   }
 
   /** Waits for pending writes and reads, then closes the file (DuckDB checkpoints it on close). */

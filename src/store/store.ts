@@ -161,6 +161,66 @@ export interface ProjectAvailability {
   lastHour: string;
 }
 
+/** A page's views in one time bucket, summed over what the dumps leave out (variant, referer, country). */
+export interface DumpViews {
+  project: string;
+  article: string;
+  page_id: number | null;
+  access_method: AccessMethod;
+  agent_type: AgentType;
+  views: number;
+}
+
+export interface DumpViewsAt extends DumpViews {
+  /** `YYYYMMDDHH`, or `YYYYMMDD` when read by day. */
+  time: string;
+}
+
+/** An hour's views read from a dump file. */
+export interface HourDumpViews {
+  hour: string;
+  rows: readonly DumpViews[];
+}
+
+/** A dump file as recorded when imported: importing the same content again is skipped. */
+export interface ImportedDump {
+  name: string;
+  sha256: string;
+}
+
+/** What a dump file replaces: the rows of these agent types in these hours. */
+export interface DumpSlice {
+  file: ImportedDump;
+  fromHour: string;
+  toHour: string;
+  agentTypes: readonly AgentType[];
+  /** Written with the rows and in `hours`, in place of the pipeline's definition version. */
+  definitionVersion: string;
+  /**
+   * Only fill hours that hold no rows of these agent types from another source (another
+   * definition version): project totals must not be added to the article views they sum.
+   */
+  fillOnly?: boolean;
+}
+
+export type LegacyAccessSite = "all-sites" | "desktop-site" | "mobile-site";
+
+/** A project's legacy pagecounts of an hour, by site. */
+export interface PagecountsRow {
+  project: string;
+  accessSite: Exclude<LegacyAccessSite, "all-sites">;
+  views: number;
+}
+
+/** As {@link SeriesQuery}, for the legacy pagecounts (`all-sites` sums both sites). */
+export interface LegacyPagecountsQuery {
+  project: string;
+  accessSite: LegacyAccessSite;
+  granularity: Granularity;
+  from: string;
+  to: string;
+}
+
 /**
  * The one storage interface: DuckDB embedded by default; ClickHouse to scale out. SQL lives only
  * behind it. Every write of an hour is atomic: readers see the old hour or the new one, never half.
@@ -199,5 +259,28 @@ export interface Store {
   topByCountry(query: TopByCountryQuery): Promise<CountryViews[]>;
   topPerCountry(query: TopPerCountryQuery): Promise<CountryArticle[]>;
   availability(): Promise<Availability>;
+  /**
+   * pageview_hourly in [fromHour, toHour] summed by page, access method, agent type and hour (or
+   * day), in batches ordered by agent type, project, article (UTF-8 byte order), page id, access
+   * method and time: what the dump exports read, without holding the range in memory.
+   */
+  dumpViews(
+    fromHour: string,
+    toHour: string,
+    by: "hour" | "day",
+    onBatch: (rows: DumpViewsAt[]) => Promise<void>,
+  ): Promise<void>;
+  /** Writes pageview_hourly rows in [fromHour, toHour] to a Parquet file (schema in docs/dumps.md). */
+  exportParquet(path: string, fromHour: string, toHour: string): Promise<void>;
+  /** The dump files imported so far: name → sha256. */
+  importedDumps(): Promise<Map<string, string>>;
+  /**
+   * Replaces a slice of pageview_hourly with a dump file's views (every hour given must lie in the
+   * slice), updates `hours`, and records the file, in one transaction. Returns the hours written.
+   */
+  replaceDumpSlice(slice: DumpSlice, batches: AsyncIterable<HourDumpViews>): Promise<string[]>;
+  /** Replaces an hour of legacy pagecounts and records the file, in one transaction. */
+  replacePagecounts(file: ImportedDump, hour: string, rows: readonly PagecountsRow[]): Promise<void>;
+  legacyPagecounts(query: LegacyPagecountsQuery): Promise<ViewsAt[]>;
   close(): Promise<void>;
 }
