@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -291,6 +291,26 @@ describe("dumps import", () => {
     expect(
       await viewedItems(imported.app, `/aggregate/all-projects/all-access/user/daily/2026013000/2026013000`),
     ).toMatchObject([{ views: 5 }]);
+  });
+
+  it("refuses a file whose lines are not what its name says, and replaces nothing with it", async () => {
+    const hourly = join(work, "pageviews-20260130-020000.gz");
+    writeFileSync(hourly, gzipSync("en Cat 3 0\nen Dog 2 0\n"));
+    const imported = await importInto([hourly]);
+    // A pageview_complete file renamed as the same hour's hourly dump.
+    const misnamed = join(work, "misnamed", "pageviews-20260130-020000.gz");
+    mkdirSync(join(work, "misnamed"));
+    writeFileSync(misnamed, gzipSync("en.wikipedia Cat null desktop 7 B7\n"));
+    const report = await imported.importMore([misnamed]);
+    expect(report.files[0]).toMatchObject({ status: "refused" });
+    expect(report.files[0]?.refusal).toMatch(
+      /named as a pageviews dump, but none of its first 1 lines reads as one/,
+    );
+    const cat = await answer(
+      imported.app,
+      "/per-article/en.wikipedia/all-access/user/Cat/daily/2026013000/2026013000",
+    );
+    expect(cat.body).toMatchObject({ items: [{ views: 3 }] });
   });
 });
 

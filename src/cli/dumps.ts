@@ -71,6 +71,7 @@ function importCommand(): Command {
         });
         display.stop();
         process.stderr.write(formatImportReport(report));
+        if (report.files.some((file) => file.status === "refused")) process.exitCode = 1;
       } finally {
         display.stop();
         await store.close();
@@ -96,6 +97,7 @@ export function formatImportReport(report: ImportReport): string {
   const rate = report.seconds > 0 ? Math.round(report.linesRead / report.seconds) : 0;
   const lines = report.files.map((file) => {
     if (file.status === "unchanged") return `${file.path}: already imported, skipped`;
+    if (file.status === "refused") return file.refusal ?? `${file.path}: refused`;
     const malformed =
       file.malformed === 0 ? "" : `, ${file.malformed} malformed (lines ${file.malformedAt.join(", ")}…)`;
     const unknown = file.unknownCodes === 0 ? "" : `, ${file.unknownCodes} with an unknown domain code`;

@@ -25,7 +25,9 @@ export class NotADumpError extends Error {}
 export interface FileOutcome {
   path: string;
   kind: DumpFile["kind"];
-  status: "imported" | "unchanged";
+  status: "imported" | "unchanged" | "refused";
+  /** Why a file was refused. */
+  refusal?: string;
   lines: number;
   malformed: number;
   /** Line numbers of the first malformed lines. */
@@ -87,9 +89,16 @@ export async function importDumps(paths: readonly string[], options: ImportOptio
     if (imported.get(name) !== sha256) {
       const onBytes = (bytes: number) => options.onProgress?.(bytesBefore + bytes, bytesTotal, name);
       const reading = new FileReading(path, outcome, onBytes);
-      await importFile(options.store, file, { name, sha256 }, reading);
-      outcome.status = "imported";
-      for (const hour of outcome.hours) days.add(hour.slice(0, 8));
+      try {
+        await importFile(options.store, file, { name, sha256 }, reading);
+        outcome.status = "imported";
+        for (const hour of outcome.hours) days.add(hour.slice(0, 8));
+      } catch (error) {
+        // One misnamed file must not stop the others, nor leave their serving tables stale.
+        if (!(error instanceof NotADumpError)) throw error;
+        outcome.status = "refused";
+        outcome.refusal = error.message;
+      }
     }
     outcomes.push(outcome);
     bytesBefore += sizes[i] as number;
@@ -117,10 +126,29 @@ class FileReading {
   ) {}
 
   async *batches(): AsyncGenerator<string[]> {
+    let checked = false;
     for await (const lines of readDumpLines(this.path, this.onBytes)) {
       for (let start = 0; start < lines.length; start += LINES_PER_BATCH) {
         yield lines.length <= LINES_PER_BATCH ? lines : lines.slice(start, start + LINES_PER_BATCH);
+        if (!checked) {
+          checked = true;
+          this.#checkContent();
+        }
       }
+    }
+  }
+
+  /**
+   * The name says what a file holds; its first lines must agree. A file whose first batch has no
+   * readable line is refused before it replaces anything (a misnamed file would empty its slice).
+   */
+  #checkContent(): void {
+    const { lines, malformed, kind } = this.outcome;
+    if (lines > 0 && malformed === lines) {
+      throw new NotADumpError(
+        `${this.path}: named as a ${kind} dump, but none of its first ${lines} lines reads as one ` +
+          `(e.g. line ${this.outcome.malformedAt[0]}); nothing was imported from it.`,
+      );
     }
   }
 
