@@ -25,7 +25,9 @@ const watched = join(workDir, "incoming");
 const log = join(watched, "access.log");
 mkdirSync(watched);
 
-const requests = [...generateRequests({ seed: 9, start: new Date("2026-01-15T10:00:00Z"), hours: 3, lines: 6_000 })];
+const requests = [
+  ...generateRequests({ seed: 9, start: new Date("2026-01-15T10:00:00Z"), hours: 3, lines: 6_000 }),
+];
 const until = (iso: string) => requests.filter((r) => r.dt < iso);
 const between = (from: string, to: string) => requests.filter((r) => r.dt >= from && r.dt < to);
 const refine = createRefiner(loadRefineDependencies(), { hasXAnalytics: true });
@@ -91,7 +93,8 @@ async function hourViews(hour: string): Promise<number> {
   const url = `${base}/api/rest_v1/metrics/pageviews/aggregate/all-projects/all-access/all-agents/hourly/${hour}/${hour}`;
   for (let attempt = 0; attempt < 120; attempt++) {
     const response = await fetch(url);
-    if (response.status === 200) return ((await response.json()) as { items: { views: number }[] }).items[0]?.views ?? 0;
+    if (response.status === 200)
+      return ((await response.json()) as { items: { views: number }[] }).items[0]?.views ?? 0;
     await sleep(250);
   }
   throw new Error(`hour ${hour} never appeared`);
@@ -134,7 +137,9 @@ describe("pageviews serve", () => {
     await stop("SIGKILL");
     append(rest.slice(1400));
     await start();
-    expect(await hourViews("2026011511")).toBe(pageviews(between("2026-01-15T11:00:00Z", "2026-01-15T12:00:00Z")));
+    expect(await hourViews("2026011511")).toBe(
+      pageviews(between("2026-01-15T11:00:00Z", "2026-01-15T12:00:00Z")),
+    );
     expect(await hourViews("2026011510")).toBe(pageviews(until("2026-01-15T11:00:00Z")));
   }, 90_000);
 
@@ -143,7 +148,9 @@ describe("pageviews serve", () => {
     expect(metrics).toMatch(/^pageviews_lines_accepted_total \d+/m);
     expect(metrics).toMatch(/^pageviews_last_complete_hour_timestamp_seconds 1768478400$/m);
     expect(metrics).toMatch(/^pageviews_hour_processing_seconds_count \d+/m);
-    expect(metrics).toMatch(/^pageviews_http_requests_total\{route="\/api\/rest_v1\/metrics\/pageviews\/aggregate/m);
+    expect(metrics).toMatch(
+      /^pageviews_http_requests_total\{route="\/api\/rest_v1\/metrics\/pageviews\/aggregate/m,
+    );
     expect(metrics).toMatch(/^pageviews_raw_zone_bytes \d+/m);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
@@ -160,7 +167,9 @@ describe("pageviews serve", () => {
     expect(notLogs.headers.get("content-type")).toBe("application/problem+json");
     const giantLine = await post(`{"dt":"${"x".repeat(1_100_000)}"}\n`);
     expect(giantLine.status).toBe(413);
-    const badGzip = await post(Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from("garbage")]));
+    const badGzip = await post(
+      Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from("garbage")]),
+    );
     expect(badGzip.status).toBe(400);
     const empty = await post("");
     expect(empty.status).toBe(400);
