@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { AgentType } from "../definition/types.ts";
-import type { DumpViewsAt, Store } from "../store/store.ts";
+import type { DumpStore, DumpViewsAt } from "../store/store.ts";
 import { writeChecksums } from "./checksums.ts";
 import { CompleteLineBuilder } from "./complete-lines.ts";
 import { type DumpWriter, openDumpWriter } from "./dump-files.ts";
@@ -16,7 +16,7 @@ import { AGENT_TYPES, type DumpFile, daysOf, dumpPath, parquetPath } from "./nam
  */
 
 export interface ExportOptions {
-  store: Store;
+  store: DumpStore;
   /** First and last day, `YYYYMMDD`, inclusive. */
   from: string;
   to: string;
@@ -71,7 +71,7 @@ async function prepared(path: string): Promise<string> {
 }
 
 /** An hour's `pageviews` and `projectviews` files, from its `user` views. */
-async function exportHour(store: Store, out: string, hour: string): Promise<string[]> {
+async function exportHour(store: DumpStore, out: string, hour: string): Promise<string[]> {
   const views: ArticleViews[] = [];
   await store.dumpViews(hour, hour, "hour", async (rows) => {
     for (const row of rows) if (row.agent_type === "user") views.push(row);
@@ -102,7 +102,7 @@ async function writeAll(path: string, lines: readonly string[]): Promise<void> {
 type Period = { day: string; slots: typeof HOUR_SLOTS } | { month: string; slots: typeof DAY_SLOTS };
 
 /** A day's (hour letters) or a month's (day letters) pageview_complete file per agent type. */
-async function exportComplete(store: Store, out: string, period: Period): Promise<string[]> {
+async function exportComplete(store: DumpStore, out: string, period: Period): Promise<string[]> {
   const paths = new Map<AgentType, string>();
   const writers = new Map<AgentType, DumpWriter>();
   for (const agent of AGENT_TYPES) {

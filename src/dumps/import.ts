@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { AgentType } from "../definition/types.ts";
-import type { DumpSlice, DumpViews, HourDumpViews, PagecountsRow, Store } from "../store/store.ts";
+import type { DumpSlice, DumpStore, DumpViews, HourDumpViews, PagecountsRow } from "../store/store.ts";
 import { sha256File } from "./checksums.ts";
 import { parseCompleteLine } from "./complete-lines.ts";
 import { readDumpLines } from "./dump-files.ts";
@@ -45,7 +45,7 @@ export interface ImportReport {
 }
 
 export interface ImportOptions {
-  store: Store;
+  store: DumpStore;
   /** Bytes read of all files, and their total. */
   onProgress?: (bytesRead: number, bytesTotal: number, file: string) => void;
 }
@@ -164,7 +164,7 @@ class FileReading {
 }
 
 async function importFile(
-  store: Store,
+  store: DumpStore,
   file: DumpFile,
   recorded: { name: string; sha256: string },
   reading: FileReading,

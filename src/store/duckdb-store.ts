@@ -11,6 +11,7 @@ import type {
   CountryArticle,
   CountryViews,
   DumpSlice,
+  DumpStore,
   DumpViewsAt,
   HourDumpViews,
   HourState,
@@ -21,7 +22,6 @@ import type {
   PerArticleQuery,
   ProcessedHour,
   SeriesQuery,
-  Store,
   TopArticle,
   TopByCountryQuery,
   TopPerCountryQuery,
@@ -59,7 +59,7 @@ const MAX_READERS = 4;
  */
 const MEMORY_LIMIT = "512MB";
 
-export class DuckDbStore implements Store {
+export class DuckDbStore implements DumpStore {
   readonly #instance: DuckDBInstance;
   readonly #writer: DuckDBConnection | null;
   readonly #readers: ReaderPool;

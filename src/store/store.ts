@@ -259,6 +259,16 @@ export interface Store {
   topByCountry(query: TopByCountryQuery): Promise<CountryViews[]>;
   topPerCountry(query: TopPerCountryQuery): Promise<CountryArticle[]>;
   availability(): Promise<Availability>;
+  /** Legacy pagecounts, which only an imported dump brings (see {@link DumpStore}). */
+  legacyPagecounts(query: LegacyPagecountsQuery): Promise<ViewsAt[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A store that Wikimedia's dump formats can be exported from and imported into (`pageviews dumps`).
+ * The embedded store is one; the ClickHouse store is not yet.
+ */
+export interface DumpStore extends Store {
   /**
    * pageview_hourly in [fromHour, toHour] summed by page, access method, agent type and hour (or
    * day), in batches ordered by agent type, project, article (UTF-8 byte order), page id, access
@@ -281,6 +291,4 @@ export interface Store {
   replaceDumpSlice(slice: DumpSlice, batches: AsyncIterable<HourDumpViews>): Promise<string[]>;
   /** Replaces an hour of legacy pagecounts and records the file, in one transaction. */
   replacePagecounts(file: ImportedDump, hour: string, rows: readonly PagecountsRow[]): Promise<void>;
-  legacyPagecounts(query: LegacyPagecountsQuery): Promise<ViewsAt[]>;
-  close(): Promise<void>;
 }

@@ -10,7 +10,6 @@ import { loadRefineDependencies } from "../../src/refine/dependencies.ts";
 import { createRefiner } from "../../src/refine/refine.ts";
 import { storePath } from "../../src/store/data-dir.ts";
 import { DuckDbStore } from "../../src/store/duckdb-store.ts";
-import type { Store } from "../../src/store/store.ts";
 import { runPageviews } from "./pageviews-cli.ts";
 
 /**
@@ -142,7 +141,8 @@ export class KnownViews {
 
 export interface ApiFixture {
   app: FastifyInstance;
-  store: Store;
+  /** The embedded store, which also takes dumps. */
+  store: DuckDbStore;
   known: KnownViews;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { STORE_FACTORIES } from "../../test/support/store-factories.ts";
 import type { AccessMethod } from "../definition/types.ts";
 import { Random } from "../generate/random.ts";
-import { DuckDbStore } from "./duckdb-store.ts";
 import { pageviewRow, processedHour, randomPageviews } from "./store.fixtures.ts";
 import {
   ALL_PROJECTS,
@@ -13,6 +13,7 @@ import {
   type PageviewHourlyRow,
   type PerArticleQuery,
   type SeriesQuery,
+  type Store,
   type TopArticle,
   type ViewsAt,
 } from "./store.ts";
@@ -187,13 +188,14 @@ function expectedTopPerCountry(
   );
 }
 
-describe("serving tables", () => {
-  let store: DuckDbStore;
-  beforeEach(async () => {
-    store = await DuckDbStore.open(":memory:");
+describe.each(STORE_FACTORIES)("serving tables of $name", (factory) => {
+  let store: Store;
+  beforeEach(async (context) => {
+    if (factory.skip !== null) context.skip(factory.skip);
+    store = await factory.open();
   });
   afterEach(async () => {
-    await store.close();
+    await store?.close();
   });
 
   async function load(hours: Hours): Promise<void> {

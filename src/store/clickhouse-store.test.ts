@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { clickHouseUnavailable } from "../../test/support/clickhouse-cluster.ts";
+import { openClickHouseStore, testCluster } from "../../test/support/store-factories.ts";
+import { ClickHouseStore, ClickHouseStoreError } from "./clickhouse-store.ts";
+import { pageviewRow, processedHour } from "./store.fixtures.ts";
+
+/** What only the ClickHouse store does; the behaviour it shares with DuckDB is in store.test.ts. */
+
+const HOUR = "2026020310";
+
+async function query(url: string, sql: string): Promise<string> {
+  const response = await fetch(`${url}/`, { method: "POST", body: sql });
+  const body = await response.text();
+  if (!response.ok) throw new Error(body);
+  return body.trim();
+}
+
+describe.skipIf(clickHouseUnavailable() !== null)("ClickHouseStore", () => {
+  it("refuses shard URLs that leave a shard of the cluster out, or name one twice", async () => {
+    const { shardUrls, cluster } = await testCluster();
+    const [first = "", second = ""] = shardUrls;
+    const options = { url: first, database: "pageviews_shards", cluster };
+    await expect(ClickHouseStore.open({ ...options, shardUrls: [first] })).rejects.toThrow(
+      /No URL given for shard 2 of the cluster pageviews/,
+    );
+    await expect(ClickHouseStore.open({ ...options, shardUrls: [second, second] })).rejects.toThrow(
+      ClickHouseStoreError,
+    );
+    await expect(ClickHouseStore.open({ ...options, cluster: "nowhere", shardUrls })).rejects.toThrow(
+      /knows no cluster nowhere/,
+    );
+  });
+
+  it("keeps all the rows of an article on one shard, and spreads articles over both", async () => {
+    const store = await openClickHouseStore("pageviews_locality");
+    const articles = Array.from({ length: 40 }, (_, i) => `Page_${i}`);
+    const rows = articles.flatMap((article) => [
+      pageviewRow({ article, access_method: "desktop" }),
+      pageviewRow({ article, access_method: "mobile web", country_code: "US" }),
+    ]);
+    await store.replaceHour(processedHour(HOUR, rows));
+    await store.refreshServing([HOUR.slice(0, 8)]);
+    await store.close();
+
+    const { shardUrls } = await testCluster();
+    const perShard = await Promise.all(
+      shardUrls.map(async (url) => {
+        const hourly = await query(
+          url,
+          "SELECT article FROM pageviews_locality.pageview_hourly_local GROUP BY article FORMAT TSV",
+        );
+        const daily = await query(
+          url,
+          "SELECT article FROM pageviews_locality.per_article_daily_local GROUP BY article FORMAT TSV",
+        );
+        expect(daily.split("\n").sort()).toEqual(hourly.split("\n").sort());
+        return hourly.split("\n").filter(Boolean);
+      }),
+    );
+    expect(perShard.every((list) => list.length > 5)).toBe(true);
+    expect(perShard.flat().sort()).toEqual([...articles].sort());
+  });
+
+  it("refuses an hour with a row of no views before dropping the hour it replaces", async () => {
+    const store = await openClickHouseStore();
+    try {
+      await store.replaceHour(processedHour(HOUR, [pageviewRow({ article: "Kept", views: 4 })]));
+      const broken = processedHour(HOUR, [pageviewRow({ article: "New" }), pageviewRow({ views: 0 })]);
+      await expect(store.replaceHour(broken)).rejects.toThrow(/views > 0/);
+      const kept = await store.perArticle({
+        project: "en.wikipedia",
+        article: "Kept",
+        access: "all-access",
+        agent: "all-agents",
+        granularity: "hourly",
+        from: HOUR,
+        to: HOUR,
+      });
+      expect(kept).toEqual([{ timestamp: HOUR, views: 4 }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("refuses a database written with a newer schema", async () => {
+    await (await openClickHouseStore("pageviews_newer")).close();
+    const { shardUrls } = await testCluster();
+    await query(shardUrls[1] ?? "", "INSERT INTO pageviews_newer.schema_version_local VALUES (99)");
+    await expect(openClickHouseStore("pageviews_newer")).rejects.toThrow(
+      /schema version 99, written by a newer pageviews/,
+    );
+  });
+});
