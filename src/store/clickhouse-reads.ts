@@ -2,6 +2,8 @@ import { distributedTable } from "./clickhouse-schema.ts";
 import { sqlValue } from "./clickhouse-sql.ts";
 import {
   ALL_ACCESS,
+  articleBuckets,
+  bucketsOf,
   dayKey,
   dayRange,
   daysOfMonth,
@@ -12,6 +14,7 @@ import {
   monthKey,
   monthRange,
   monthTimestamp,
+  type SeriesBuckets,
   storedAccess,
   storedAgent,
 } from "./serving-keys.ts";
@@ -54,41 +57,10 @@ function agentFilter(agent: ApiAgent): string {
   return stored === "all-agents" ? "1" : `agent_type = ${sqlValue(stored)}`;
 }
 
-interface Buckets {
-  table: string;
-  column: string;
-  /** The bounds of `column` for the buckets whose timestamp is in range. */
-  range: (from: string, to: string) => KeyRange;
-  bucket: string;
-  timestamp: (bucket: number) => string;
-}
-
-const ARTICLE_BUCKETS: Readonly<Record<Granularity, Buckets>> = {
-  hourly: {
-    table: "pageview_hourly",
-    column: "hour",
-    range: hourRange,
-    bucket: "hour",
-    timestamp: hourTimestamp,
-  },
-  daily: {
-    table: "per_article_daily",
-    column: "day",
-    range: dayRange,
-    bucket: "day",
-    timestamp: dayTimestamp,
-  },
-  monthly: {
-    table: "per_article_daily",
-    column: "day",
-    range: dayRange,
-    bucket: "intDiv(day, 100)",
-    timestamp: monthTimestamp,
-  },
-};
+const ARTICLE_BUCKETS = articleBuckets("intDiv(day, 100)");
 
 /** Per-project series sum project_hourly's per-shard partial sums into hours, days or months. */
-const PROJECT_BUCKETS: Readonly<Record<Granularity, Buckets>> = {
+const PROJECT_BUCKETS: Readonly<Record<Granularity, SeriesBuckets>> = {
   hourly: {
     table: "project_hourly",
     column: "hour",
@@ -117,12 +89,6 @@ const PROJECT_BUCKETS: Readonly<Record<Granularity, Buckets>> = {
     timestamp: monthTimestamp,
   },
 };
-
-function bucketsOf(table: Readonly<Record<Granularity, Buckets>>, granularity: Granularity): Buckets {
-  const buckets = table[granularity];
-  if (buckets === undefined) throw new RangeError(`Not a granularity: ${granularity}`);
-  return buckets;
-}
 
 export async function perArticle(
   select: Select,
@@ -157,7 +123,7 @@ export async function aggregate(select: Select, database: string, query: SeriesQ
   return toSeries(rows, buckets);
 }
 
-function toSeries(rows: Record<string, unknown>[], buckets: Buckets): ViewsAt[] {
+function toSeries(rows: Record<string, unknown>[], buckets: SeriesBuckets): ViewsAt[] {
   return rows.map((row) => ({ timestamp: buckets.timestamp(Number(row.bucket)), views: Number(row.total) }));
 }
 

@@ -2,15 +2,17 @@ import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { TOP_CUT } from "./duckdb-serving.ts";
 import {
   ALL_ACCESS,
+  articleBuckets,
+  bucketsOf,
   dayKey,
   dayRange,
   dayTimestamp,
   hourRange,
   hourTimestamp,
-  type KeyRange,
   monthKey,
   monthRange,
   monthTimestamp,
+  type SeriesBuckets,
   storedAccess,
   storedAgent,
 } from "./serving-keys.ts";
@@ -37,42 +39,9 @@ import type {
 const MATCHES_ACCESS = `($access = '${ALL_ACCESS}' OR access_method = $access)`;
 const MATCHES_AGENT = `($agent = 'all-agents' OR agent_type = $agent)`;
 
-interface Buckets {
-  table: string;
-  /** The stored time key that `range` bounds. */
-  column: string;
-  range: (from: string, to: string) => KeyRange;
-  /** The bucket of a row: `column`, or a coarser key computed from it. */
-  bucket: string;
-  timestamp: (bucket: number) => string;
-}
+const ARTICLE_BUCKETS = articleBuckets("day // 100");
 
-/** Per-article days come from per_article_daily, months sum them; hours read pageview_hourly. */
-const ARTICLE_BUCKETS: Readonly<Record<Granularity, Buckets>> = {
-  hourly: {
-    table: "pageview_hourly",
-    column: "hour",
-    range: hourRange,
-    bucket: "hour",
-    timestamp: hourTimestamp,
-  },
-  daily: {
-    table: "per_article_daily",
-    column: "day",
-    range: dayRange,
-    bucket: "day",
-    timestamp: dayTimestamp,
-  },
-  monthly: {
-    table: "per_article_daily",
-    column: "day",
-    range: dayRange,
-    bucket: "day // 100",
-    timestamp: monthTimestamp,
-  },
-};
-
-const PROJECT_BUCKETS: Readonly<Record<Granularity, Buckets>> = {
+const PROJECT_BUCKETS: Readonly<Record<Granularity, SeriesBuckets>> = {
   hourly: {
     table: "project_hourly",
     column: "hour",
@@ -89,12 +58,6 @@ const PROJECT_BUCKETS: Readonly<Record<Granularity, Buckets>> = {
     timestamp: monthTimestamp,
   },
 };
-
-function bucketsOf(table: Readonly<Record<Granularity, Buckets>>, granularity: Granularity): Buckets {
-  const buckets = table[granularity];
-  if (buckets === undefined) throw new RangeError(`Not a granularity: ${granularity}`);
-  return buckets;
-}
 
 export async function perArticle(connection: DuckDBConnection, query: PerArticleQuery): Promise<ViewsAt[]> {
   const buckets = bucketsOf(ARTICLE_BUCKETS, query.granularity);
@@ -137,7 +100,7 @@ export async function aggregate(connection: DuckDBConnection, query: SeriesQuery
 async function series(
   connection: DuckDBConnection,
   sql: string,
-  buckets: Buckets,
+  buckets: SeriesBuckets,
   params: Record<string, DuckDBValue>,
 ): Promise<ViewsAt[]> {
   if ((params.first as number) > (params.last as number)) return [];

@@ -117,3 +117,58 @@ export function daysOfMonth(month: number): KeyRange {
 export function hoursOfDay(day: number): KeyRange {
   return { first: day * 100, last: day * 100 + 23 };
 }
+
+/**
+ * Where a series of one granularity is read, for either store's SQL: the table, the stored time key
+ * `range` bounds, and the bucket of a row (`column`, or a coarser key computed from it in the store's
+ * dialect).
+ */
+export interface SeriesBuckets {
+  table: string;
+  column: string;
+  range: (from: string, to: string) => KeyRange;
+  bucket: string;
+  timestamp: (bucket: number) => string;
+}
+
+/**
+ * Per-article days come from per_article_daily, months sum them (`monthOfDay` turns the day key into
+ * the month's: `day // 100` in DuckDB, `intDiv(day, 100)` in ClickHouse); hours read pageview_hourly.
+ */
+export function articleBuckets(
+  monthOfDay: string,
+): Readonly<Record<"hourly" | "daily" | "monthly", SeriesBuckets>> {
+  return {
+    hourly: {
+      table: "pageview_hourly",
+      column: "hour",
+      range: hourRange,
+      bucket: "hour",
+      timestamp: hourTimestamp,
+    },
+    daily: {
+      table: "per_article_daily",
+      column: "day",
+      range: dayRange,
+      bucket: "day",
+      timestamp: dayTimestamp,
+    },
+    monthly: {
+      table: "per_article_daily",
+      column: "day",
+      range: dayRange,
+      bucket: monthOfDay,
+      timestamp: monthTimestamp,
+    },
+  };
+}
+
+/** The buckets of a granularity, refusing what is not one (the API checked; this guards other callers). */
+export function bucketsOf(
+  table: Readonly<Record<"hourly" | "daily" | "monthly", SeriesBuckets>>,
+  granularity: "hourly" | "daily" | "monthly",
+): SeriesBuckets {
+  const buckets = table[granularity];
+  if (buckets === undefined) throw new RangeError(`Not a granularity: ${granularity}`);
+  return buckets;
+}
