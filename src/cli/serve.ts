@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { loadConfig } from "../config/load.ts";
-import { INGEST_FORMATS, LOG_LEVELS } from "../config/schema.ts";
+import { INGEST_FORMATS, LOG_LEVELS, STORE_KINDS } from "../config/schema.ts";
 import type { ConfigFlags } from "../config/sources.ts";
 import { MAX_RETENTION_DAYS } from "../pipeline/purge.ts";
 import { startService } from "../service/service.ts";
@@ -64,6 +64,17 @@ export function serveCommand(): Command {
     .option(
       "--max-lag-minutes <n>",
       "/readyz fails when the newest processed hour is older than this (default: 90)",
+    )
+    .addOption(
+      new Option("--store <kind>", "where processed data is stored (default: duckdb)").choices(STORE_KINDS),
+    )
+    .option("--store-url <url>", "clickhouse: HTTP URL of the server that takes reads and inserts")
+    .option("--store-database <name>", "clickhouse: the database (default: pageviews)")
+    .option("--store-cluster <name>", "clickhouse: the cluster, as named in the servers' remote_servers")
+    .option(
+      "--store-shard <url>",
+      "clickhouse: HTTP URL of one server of a shard; one per shard, repeatable",
+      collect,
     )
     .option(
       "--now <iso>",

@@ -1,6 +1,13 @@
 import { Ajv, type ErrorObject } from "ajv";
-import { CONFIG_SCHEMA, DEFAULT_CONFIG, type SettingSchema, TIME_OF_DAY_PATTERN } from "./schema.ts";
-import { SETTINGS, schemaAt } from "./settings.ts";
+import {
+  CONFIG_SCHEMA,
+  DEFAULT_CONFIG,
+  HTTP_URL_PATTERN,
+  type PageviewsConfig,
+  type SettingSchema,
+  TIME_OF_DAY_PATTERN,
+} from "./schema.ts";
+import { SETTINGS, type SettingPath, schemaAt } from "./settings.ts";
 import { closestName } from "./suggest.ts";
 
 const validateConfig = new Ajv({ allErrors: true, strict: true }).compile(CONFIG_SCHEMA);
@@ -76,6 +83,7 @@ export function expectation(schema: SettingSchema): string {
   const orNull = schema.nullable ? ", or null" : "";
   if (schema.enum) return `one of ${schema.enum.join(", ")}${orNull}`;
   if (schema.pattern === TIME_OF_DAY_PATTERN) return `a UTC time of day as HH:MM${orNull}`;
+  if (schema.pattern === HTTP_URL_PATTERN) return `an http:// or https:// URL${orNull}`;
   switch (schema.type) {
     case "boolean":
       return `true or false${orNull}`;
@@ -83,7 +91,11 @@ export function expectation(schema: SettingSchema): string {
       return `a non-empty string${orNull}`;
     case "array": {
       const list = schema.minItems ? "a non-empty list" : "a list";
-      return `${list} of file name patterns (non-empty, without "/")${orNull}`;
+      const items =
+        schema.items?.pattern === HTTP_URL_PATTERN
+          ? "http:// or https:// URLs"
+          : 'file name patterns (non-empty, without "/")';
+      return `${list} of ${items}${orNull}`;
     }
     case "integer": {
       const { minimum, maximum } = schema;
@@ -93,6 +105,25 @@ export function expectation(schema: SettingSchema): string {
       return `an integer${orNull}`;
     }
   }
+}
+
+/**
+ * What is wrong with the merged configuration as a whole: settings that are each valid but do not go
+ * together. Each problem is prefixed by the source of the setting that asks for the others.
+ */
+export function checkCombination(config: PageviewsConfig, sources: Record<SettingPath, string>): string[] {
+  const { store } = config;
+  if (store.kind !== "clickhouse") return [];
+  const missing = [
+    ...(store.url === null ? ["store.url"] : []),
+    ...(store.cluster === null ? ["store.cluster"] : []),
+    ...(store.shards.length === 0 ? ["store.shards"] : []),
+  ];
+  if (missing.length === 0) return [];
+  return [
+    `${sources["store.kind"]}: store.kind clickhouse needs store.url, store.cluster and store.shards ` +
+      `(one URL per shard); not set: ${missing.join(", ")}`,
+  ];
 }
 
 function unescapePointer(token: string): string {

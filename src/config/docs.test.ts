@@ -40,7 +40,7 @@ describe("docs/configuration.md", () => {
       ...codeBlocks("yaml").map((text) => ({ name: "example.yaml", text })),
       ...codeBlocks("json").map((text) => ({ name: "example.json", text })),
     ];
-    expect(examples).toHaveLength(2);
+    expect(examples).toHaveLength(3);
     for (const file of examples) expect(() => resolveConfig({ file, env: {} })).not.toThrow();
   });
 });

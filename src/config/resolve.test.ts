@@ -73,6 +73,78 @@ describe("resolveConfig: precedence", () => {
     expect(config.ingest.watchExclude).toEqual([]);
   });
 
+  describe("of the store", () => {
+    const shards = ["http://ch1:8123", "http://ch2:8123"];
+
+    it("selects a ClickHouse store from the file", () => {
+      const file = yamlFile(
+        "store:\n  kind: clickhouse\n  url: http://ch1:8123\n  cluster: pageviews\n" +
+          "  shards:\n    - http://ch1:8123\n    - http://ch2:8123\n",
+      );
+      const { config, sources } = resolveConfig({ file, env: {} });
+      expect(config.store).toEqual({
+        kind: "clickhouse",
+        url: "http://ch1:8123",
+        database: "pageviews",
+        cluster: "pageviews",
+        shards,
+      });
+      expect(sources["store.shards"]).toBe("pageviews.config.yaml");
+      expect(sources["store.database"]).toBe("default");
+    });
+
+    it("selects it from the environment, shards comma-separated", () => {
+      const env = {
+        PAGEVIEWS_STORE_KIND: "clickhouse",
+        PAGEVIEWS_STORE_URL: "http://ch1:8123",
+        PAGEVIEWS_STORE_DATABASE: "views",
+        PAGEVIEWS_STORE_CLUSTER: "pageviews",
+        PAGEVIEWS_STORE_SHARDS: "http://ch1:8123, http://ch2:8123",
+      };
+      const { config, sources } = resolveConfig({ env });
+      expect(config.store).toEqual({
+        kind: "clickhouse",
+        url: "http://ch1:8123",
+        database: "views",
+        cluster: "pageviews",
+        shards,
+      });
+      expect(sources["store.shards"]).toBe("PAGEVIEWS_STORE_SHARDS");
+    });
+
+    it("selects it from flags, one --store-shard per shard", () => {
+      const flags = {
+        store: "clickhouse",
+        storeUrl: "http://ch1:8123",
+        storeDatabase: "views",
+        storeCluster: "pageviews",
+        storeShard: shards,
+      };
+      const { config, sources } = resolveConfig({ env: { PAGEVIEWS_STORE_KIND: "duckdb" }, flags });
+      expect(config.store).toEqual({
+        kind: "clickhouse",
+        url: "http://ch1:8123",
+        database: "views",
+        cluster: "pageviews",
+        shards,
+      });
+      expect(sources).toMatchObject({ "store.kind": "--store", "store.shards": "--store-shard" });
+    });
+
+    it("lets a ClickHouse store take its settings from several sources", () => {
+      const file = yamlFile("store:\n  url: http://ch1:8123\n  cluster: pageviews\n");
+      const env = { PAGEVIEWS_STORE_SHARDS: "http://ch1:8123" };
+      expect(resolveConfig({ file, env, flags: { store: "clickhouse" } }).config.store.kind).toBe(
+        "clickhouse",
+      );
+    });
+
+    it("leaves the ClickHouse settings unused by a DuckDB store", () => {
+      const { config } = resolveConfig({ env: { PAGEVIEWS_STORE_URL: "http://ch1:8123" } });
+      expect(config.store).toMatchObject({ kind: "duckdb", url: "http://ch1:8123", cluster: null });
+    });
+  });
+
   it("reads a JSON file as well as a YAML one", () => {
     const json = { name: "pageviews.config.json", text: '{"retention": {"days": 30, "purgeAt": "04:00"}}' };
     expect(resolveConfig({ file: json, env: {} }).config.retention).toEqual({ days: 30, purgeAt: "04:00" });
@@ -204,6 +276,35 @@ describe("resolveConfig: problems", () => {
         '  --rate-limit: server.rateLimit must be an integer of at least 0 (got "many")',
       ].join("\n"),
     );
+  });
+
+  describe("of a ClickHouse store", () => {
+    const needs = "store.kind clickhouse needs store.url, store.cluster and store.shards (one URL per shard)";
+
+    it("names the keys it needs and those not set, with the source that selected it", () => {
+      expect(problemsOf({ env: {}, flags: { store: "clickhouse" } })).toEqual([
+        `--store: ${needs}; not set: store.url, store.cluster, store.shards`,
+      ]);
+      const file = yamlFile("store:\n  kind: clickhouse\n  url: http://ch1:8123\n  cluster: pageviews\n");
+      expect(problemsOf({ file, env: {} })).toEqual([
+        `pageviews.config.yaml: ${needs}; not set: store.shards`,
+      ]);
+    });
+
+    it("counts a setting emptied by a source of higher precedence as not set", () => {
+      const file = yamlFile(
+        "store:\n  kind: clickhouse\n  url: http://ch1:8123\n  cluster: pageviews\n  shards: [http://ch1:8123]\n",
+      );
+      expect(problemsOf({ file, env: { PAGEVIEWS_STORE_SHARDS: "", PAGEVIEWS_STORE_CLUSTER: "" } })).toEqual([
+        `pageviews.config.yaml: ${needs}; not set: store.cluster, store.shards`,
+      ]);
+    });
+
+    it("reports a shard that is not an HTTP URL, naming the list", () => {
+      expect(problemsOf({ env: {}, flags: { storeShard: ["http://ch1:8123", "ch2:9000"] } })).toEqual([
+        '--store-shard: store.shards must be a list of http:// or https:// URLs (got ["http://ch1:8123","ch2:9000"])',
+      ]);
+    });
   });
 
   it("reports a syntax error in the file along with the other sources' problems", () => {

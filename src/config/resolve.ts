@@ -1,4 +1,4 @@
-import { checkLayer, overlay, valueAt } from "./check.ts";
+import { checkCombination, checkLayer, overlay, valueAt } from "./check.ts";
 import { ConfigError } from "./config-error.ts";
 import { DEFAULT_CONFIG, type PageviewsConfig } from "./schema.ts";
 import { SETTINGS, type SettingPath } from "./settings.ts";
@@ -52,7 +52,10 @@ export function resolveConfig(inputs: ConfigInputs): EffectiveConfig {
     (merged, layer) => overlay(merged, layer.settings),
     structuredClone(DEFAULT_CONFIG),
   ) as PageviewsConfig;
-  return { config, sources: sourcesOf(layers) };
+  const sources = sourcesOf(layers);
+  const combination = checkCombination(config, sources);
+  if (combination.length > 0) throw new ConfigError(combination);
+  return { config, sources };
 }
 
 /** For each setting, the last layer that gives it a value. */

@@ -35,6 +35,7 @@ describe("the configuration schema", () => {
       },
       retention: { days: 90, purgeAt: "03:15" },
       readiness: { maxLagMinutes: 90 },
+      store: { kind: "duckdb", url: null, database: "pageviews", cluster: null, shards: [] },
     });
   });
 
@@ -64,6 +65,13 @@ describe("the configuration schema", () => {
     ["retention.purgeAt", { retention: { purgeAt: "24:00" } }],
     ["readiness.maxLagMinutes", { readiness: { maxLagMinutes: 0 } }],
     ["dataDir", { dataDir: "" }],
+    ["store.kind", { store: { kind: "postgres" } }],
+    ["store.url", { store: { url: "ch1:8123" } }],
+    ["store.url", { store: { url: "http://ch1 :8123" } }],
+    ["store.database", { store: { database: "" } }],
+    ["store.cluster", { store: { cluster: "" } }],
+    ["store.shards", { store: { shards: "http://ch1:8123" } }],
+    ["store.shards", { store: { shards: ["http://ch1:8123", "tcp://ch2:9000"] } }],
   ])("refuses a bad %s: %j", (key, settings) => {
     const problems = checkLayer("file", settings);
     expect(problems).toHaveLength(1);
@@ -81,6 +89,8 @@ describe("the configuration schema", () => {
     { ingest: { watchExclude: [] } },
     { retention: { days: 1, purgeAt: "23:59" } },
     { retention: { purgeAt: "00:00" } },
+    { store: { kind: "clickhouse", url: "https://ch1.example.org/", cluster: "pageviews" } },
+    { store: { shards: ["http://ch1:8123", "http://10.0.0.2:8123/"], database: "views" } },
   ])("accepts %j", (settings) => {
     expect(checkLayer("file", settings)).toEqual([]);
   });

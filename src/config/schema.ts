@@ -55,12 +55,29 @@ export interface ReadinessConfig {
   maxLagMinutes: number;
 }
 
+export const STORE_KINDS = ["duckdb", "clickhouse"] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+export interface StoreConfig {
+  /** DuckDB embedded in the data directory, or a ClickHouse cluster. */
+  kind: StoreKind;
+  /** ClickHouse: the HTTP URL of the server that takes reads and inserts (any server of the cluster). */
+  url: string | null;
+  /** ClickHouse: the database of the store's tables. */
+  database: string;
+  /** ClickHouse: the cluster, as named in the servers' `remote_servers`. */
+  cluster: string | null;
+  /** ClickHouse: the HTTP URL of one server of each shard. */
+  shards: readonly string[];
+}
+
 export interface PageviewsConfig {
   dataDir: string;
   server: ServerConfig;
   ingest: IngestConfig;
   retention: RetentionConfig;
   readiness: ReadinessConfig;
+  store: StoreConfig;
 }
 
 export const DEFAULT_CONFIG: PageviewsConfig = {
@@ -89,6 +106,7 @@ export const DEFAULT_CONFIG: PageviewsConfig = {
   },
   retention: { days: DEFAULT_RETENTION_DAYS, purgeAt: "03:15" },
   readiness: { maxLagMinutes: 90 },
+  store: { kind: "duckdb", url: null, database: "pageviews", cluster: null, shards: [] },
 };
 
 /** The JSON Schema of one setting (ajv's `nullable` extension allows null besides the type). */
@@ -100,8 +118,8 @@ export interface SettingSchema {
   maximum?: number;
   enum?: readonly string[];
   pattern?: string;
-  /** The items of a list: the only lists are of file name patterns. */
-  items?: { type: "string"; pattern: typeof FILE_NAME_PATTERN };
+  /** The items of a list: file name patterns or HTTP URLs. */
+  items?: { type: "string"; pattern: typeof FILE_NAME_PATTERN | typeof HTTP_URL_PATTERN };
   minItems?: number;
   default: unknown;
 }
@@ -131,6 +149,9 @@ export const TIME_OF_DAY_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
 /** A non-empty file name pattern: the watcher matches names, not paths, so no "/". */
 export const FILE_NAME_PATTERN = "^[^/]+$";
 
+/** An http:// or https:// URL, without spaces. */
+export const HTTP_URL_PATTERN = "^https?://[^\\s/]+(/\\S*)?$";
+
 const fileNamePatterns = (value: readonly string[], minItems = 0) =>
   ({
     type: "array",
@@ -139,8 +160,14 @@ const fileNamePatterns = (value: readonly string[], minItems = 0) =>
     default: value,
   }) as const;
 
+const optionalUrl = (value: string | null) =>
+  ({ type: "string", pattern: HTTP_URL_PATTERN, nullable: true, default: value }) as const;
+const urls = (value: readonly string[]) =>
+  ({ type: "array", items: { type: "string", pattern: HTTP_URL_PATTERN }, default: value }) as const;
+
 const server = DEFAULT_CONFIG.server;
 const ingest = DEFAULT_CONFIG.ingest;
+const store = DEFAULT_CONFIG.store;
 
 /**
  * The JSON Schema of a complete configuration. Every key is required because the loader checks each
@@ -149,7 +176,7 @@ const ingest = DEFAULT_CONFIG.ingest;
 export const CONFIG_SCHEMA = {
   type: "object",
   additionalProperties: false,
-  required: ["dataDir", "server", "ingest", "retention", "readiness"],
+  required: ["dataDir", "server", "ingest", "retention", "readiness", "store"],
   properties: {
     dataDir: text(DEFAULT_CONFIG.dataDir),
     server: group<ServerConfig>({
@@ -181,6 +208,14 @@ export const CONFIG_SCHEMA = {
     }),
     readiness: group<ReadinessConfig>({
       maxLagMinutes: integer(1, DEFAULT_CONFIG.readiness.maxLagMinutes),
+    }),
+    // Which ClickHouse settings a `clickhouse` store needs is checked on the merged configuration.
+    store: group<StoreConfig>({
+      kind: { type: "string", enum: STORE_KINDS, default: store.kind },
+      url: optionalUrl(store.url),
+      database: text(store.database),
+      cluster: optionalText(store.cluster),
+      shards: urls(store.shards),
     }),
   } satisfies { [K in keyof PageviewsConfig]-?: SettingSchema | GroupSchema },
 } as const;

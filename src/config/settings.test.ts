@@ -15,6 +15,8 @@ describe("the settings", () => {
     expect(byPath("ingest.watchExclude")?.env).toBe("PAGEVIEWS_INGEST_WATCH_EXCLUDE");
     expect(byPath("retention.purgeAt")?.env).toBe("PAGEVIEWS_RETENTION_PURGE_AT");
     expect(byPath("readiness.maxLagMinutes")?.env).toBe("PAGEVIEWS_READINESS_MAX_LAG_MINUTES");
+    expect(byPath("store.kind")?.env).toBe("PAGEVIEWS_STORE_KIND");
+    expect(byPath("store.shards")?.env).toBe("PAGEVIEWS_STORE_SHARDS");
   });
 
   it("give every setting its own environment variable", () => {
@@ -50,6 +52,11 @@ describe("the settings", () => {
       ["--retention-days", "retention.days", "retentionDays"],
       ["--purge-at", "retention.purgeAt", "purgeAt"],
       ["--max-lag-minutes", "readiness.maxLagMinutes", "maxLagMinutes"],
+      ["--store", "store.kind", "store"],
+      ["--store-url", "store.url", "storeUrl"],
+      ["--store-database", "store.database", "storeDatabase"],
+      ["--store-cluster", "store.cluster", "storeCluster"],
+      ["--store-shard", "store.shards", "storeShard"],
     ]);
   });
 

@@ -51,6 +51,11 @@ const FLAGS: Partial<Record<SettingPath, string>> = {
   "retention.days": "--retention-days",
   "retention.purgeAt": "--purge-at",
   "readiness.maxLagMinutes": "--max-lag-minutes",
+  "store.kind": "--store",
+  "store.url": "--store-url",
+  "store.database": "--store-database",
+  "store.cluster": "--store-cluster",
+  "store.shards": "--store-shard",
 };
 
 const SECRETS: ReadonlySet<SettingPath> = new Set(["ingest.token"]);

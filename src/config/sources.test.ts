@@ -185,6 +185,13 @@ describe("flagLayers", () => {
     ]);
   });
 
+  it("takes the repeated --store-shard as the list of shards", () => {
+    expect(flagLayers({ store: "clickhouse", storeShard: ["http://ch1:8123", "http://ch2:8123"] })).toEqual([
+      { source: "--store", settings: { store: { kind: "clickhouse" } } },
+      { source: "--store-shard", settings: { store: { shards: ["http://ch1:8123", "http://ch2:8123"] } } },
+    ]);
+  });
+
   it("takes values commander already parsed as they are", () => {
     expect(flagLayers({ port: 9000, retentionDays: 30 })).toEqual([
       { source: "--port", settings: { server: { port: 9000 } } },

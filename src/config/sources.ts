@@ -31,6 +31,11 @@ export interface ConfigFlags {
   retentionDays?: string | number;
   purgeAt?: string;
   maxLagMinutes?: string | number;
+  store?: string;
+  storeUrl?: string;
+  storeDatabase?: string;
+  storeCluster?: string;
+  storeShard?: readonly string[];
 }
 
 /** The settings one source gives, and its name for messages. */

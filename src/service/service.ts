@@ -11,12 +11,12 @@ import { purge, purgeSucceeded } from "../pipeline/purge.ts";
 import { loadRefineDependencies } from "../refine/dependencies.ts";
 import { type InputFormat, openSource, sourceFromStream } from "../sources/index.ts";
 import { DirectoryWatcher } from "../sources/watch-dir.ts";
-import { storePath } from "../store/data-dir.ts";
-import { DuckDbStore } from "../store/duckdb-store.ts";
 import { lockDataDir } from "../store/lock.ts";
 import { RawZone } from "../store/raw-zone.ts";
 import { loadSecretKey } from "../store/secret-key.ts";
+import type { Store } from "../store/store.ts";
 import { ServiceMetrics } from "./metrics.ts";
+import { openStore } from "./open-store.ts";
 import { addOperationsRoutes } from "./operations-routes.ts";
 import { msUntilNextDaily } from "./schedule.ts";
 
@@ -66,7 +66,7 @@ async function start(
 ): Promise<RunningService> {
   const offset = options.startTime === undefined ? 0 : options.startTime.getTime() - Date.now();
   const clock = () => Date.now() + offset;
-  const store = await DuckDbStore.open(storePath(options.dataDir));
+  const store = await openStore(options);
   cleanup.push(() => store.close());
   const rawZone = new RawZone(options.dataDir);
   const freshness = new Freshness(store);
@@ -223,7 +223,7 @@ async function runPurge(
   options: ServiceOptions,
   now: Date,
   rawZone: RawZone,
-  store: DuckDbStore,
+  store: Store,
   metrics: ServiceMetrics,
   log: FastifyInstance["log"],
 ): Promise<void> {

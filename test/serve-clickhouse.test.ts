@@ -1,0 +1,140 @@
+import type { ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatWebrequest, generateRequests } from "../src/generate/traffic.ts";
+import { loadRefineDependencies } from "../src/refine/dependencies.ts";
+import { createRefiner } from "../src/refine/refine.ts";
+import { storePath } from "../src/store/data-dir.ts";
+import {
+  type ClickHouseCluster,
+  clickHouseUnavailable,
+  startClickHouseCluster,
+} from "./support/clickhouse-cluster.ts";
+import { startPageviews } from "./support/pageviews-cli.ts";
+
+/**
+ * `pageviews serve --store clickhouse` as a child process on a 2-shard cluster: lines posted to
+ * /ingest are processed into ClickHouse (not into a DuckDB file) and served with exact counts.
+ */
+
+const TOKEN = "test-token";
+const DATABASE = "pageviews_serve";
+const HOUR = "2026011510";
+
+const requests = [
+  ...generateRequests({ seed: 11, start: new Date("2026-01-15T10:00:00Z"), hours: 2, lines: 3_000 }),
+];
+const ofHour = requests.filter((r) => r.dt < "2026-01-15T11:00:00Z");
+// Lines past 11:10 close hour 10: the newest line moves the hours on.
+const closing = requests.filter((r) => r.dt >= "2026-01-15T11:00:00Z" && r.dt < "2026-01-15T11:15:00Z");
+const refine = createRefiner(loadRefineDependencies(), { hasXAnalytics: true });
+const expectedViews = ofHour.filter((r) => {
+  const { record } = refine(r);
+  return record.is_pageview && record.project !== null;
+}).length;
+
+const workDir = mkdtempSync(join(tmpdir(), "pageviews-serve-clickhouse-"));
+const dataDir = join(workDir, "data");
+let cluster: ClickHouseCluster | undefined;
+let child: ChildProcess | undefined;
+let base = "";
+
+/** Starts serve on the cluster and resolves with its address once it listens. */
+async function start({ shardUrls, cluster: name }: ClickHouseCluster): Promise<string> {
+  const process = startPageviews([
+    "serve",
+    "--data-dir",
+    dataDir,
+    "--port",
+    "0",
+    "--store",
+    "clickhouse",
+    "--store-url",
+    shardUrls[0] ?? "",
+    "--store-cluster",
+    name,
+    "--store-database",
+    DATABASE,
+    ...shardUrls.flatMap((url) => ["--store-shard", url]),
+    "--ingest-token",
+    TOKEN,
+    "--now",
+    "2026-01-15T10:20:00Z",
+    "--rate-limit",
+    "0",
+    "--log-level",
+    "warn",
+  ]);
+  child = process;
+  let stderr = "";
+  return new Promise<string>((resolve, reject) => {
+    createInterface({ input: process.stderr }).on("line", (line) => {
+      stderr += `${line}\n`;
+      const match = /Pageview API: (http:\/\/[^/]+)\//.exec(line);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    process.once("exit", (code) => reject(new Error(`serve exited with ${code}:\n${stderr}`)));
+  });
+}
+
+function post(lines: readonly string[]): Promise<Response> {
+  return fetch(`${base}/ingest`, {
+    method: "POST",
+    body: lines.join("\n"),
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+}
+
+/** Views of an hour, all projects and agents, once the API shows it (processing is asynchronous). */
+async function hourViews(hour: string): Promise<number> {
+  const url = `${base}/api/rest_v1/metrics/pageviews/aggregate/all-projects/all-access/all-agents/hourly/${hour}/${hour}`;
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const response = await fetch(url);
+    if (response.status === 200)
+      return ((await response.json()) as { items: { views: number }[] }).items[0]?.views ?? 0;
+    await sleep(250);
+  }
+  throw new Error(`hour ${hour} never appeared`);
+}
+
+/** The hour's views as the cluster itself sums them, through the Distributed table. */
+async function clusterViews(url: string, hour: string): Promise<number> {
+  const query = `SELECT sum(views) FROM ${DATABASE}.pageview_hourly WHERE hour = ${hour}`;
+  const response = await fetch(`${url}/?query=${encodeURIComponent(query)}`);
+  return Number((await response.text()).trim());
+}
+
+describe.skipIf(clickHouseUnavailable() !== null)("pageviews serve --store clickhouse", () => {
+  beforeAll(async () => {
+    cluster = await startClickHouseCluster(2);
+    base = await start(cluster);
+  }, 60_000);
+
+  afterAll(async () => {
+    const running = child;
+    if (running !== undefined && running.exitCode === null) {
+      const exited = new Promise((resolve) => running.once("exit", resolve));
+      running.kill("SIGTERM");
+      await exited;
+    }
+    await cluster?.stop();
+    rmSync(workDir, { recursive: true, force: true });
+    // A server that does not stop within 10 s of SIGTERM is killed (clickhouse-cluster.ts).
+  }, 30_000);
+
+  it("serves a closed hour of posted lines with exact counts, stored in ClickHouse", async () => {
+    const response = await post(ofHour.map(formatWebrequest));
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ accepted: ofHour.length, malformed: 0 });
+    expect((await post(closing.map(formatWebrequest))).status).toBe(202);
+
+    expect(expectedViews).toBeGreaterThan(0);
+    expect(await hourViews(HOUR)).toBe(expectedViews);
+    expect(await clusterViews(cluster?.shardUrls[1] ?? "", HOUR)).toBe(expectedViews);
+    expect(existsSync(storePath(dataDir))).toBe(false);
+  }, 45_000);
+});
