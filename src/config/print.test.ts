@@ -36,6 +36,22 @@ describe("formatEffectiveConfig", () => {
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}token: "\*\*\*" +# pageviews\.config\.yaml$/));
   });
 
+  it("hides passwords in the store's URLs, and keeps the rest of them", () => {
+    const withPasswords = formatEffectiveConfig(
+      resolveConfig({
+        env: {
+          PAGEVIEWS_STORE_KIND: "clickhouse",
+          PAGEVIEWS_STORE_URL: "http://reader:hunter2@ch1:8123",
+          PAGEVIEWS_STORE_CLUSTER: "pageviews",
+          PAGEVIEWS_STORE_SHARDS: "http://reader:hunter2@ch1:8123,http://ch2:8123",
+        },
+      }),
+    );
+    expect(withPasswords).not.toContain("hunter2");
+    expect(withPasswords).toMatch(/^ {2}url: http:\/\/reader:\*\*\*@ch1:8123 +# PAGEVIEWS_STORE_URL$/m);
+    expect(withPasswords).toContain("shards: [http://reader:***@ch1:8123, http://ch2:8123]");
+  });
+
   it("shows an unset token as null", () => {
     expect(formatEffectiveConfig(resolveConfig({ env: {} }))).toMatch(/^ {2}token: null +# default$/m);
   });

@@ -7,7 +7,7 @@ const HIDDEN = "***";
 
 /**
  * The effective configuration as YAML, each value followed by the source it comes from as a comment
- * (`port: 9000  # PAGEVIEWS_SERVER_PORT`), secrets shown as "***". Without secrets set, it reads back as
+ * (`port: 9000  # PAGEVIEWS_SERVER_PORT`), secrets (and passwords in URLs) shown as "***". Without secrets set, it reads back as
  * the same configuration.
  */
 export function formatEffectiveConfig({ config, sources }: EffectiveConfig): string {
@@ -18,7 +18,7 @@ export function formatEffectiveConfig({ config, sources }: EffectiveConfig): str
     if (leaf !== undefined && first !== group) lines.push({ text: `${first}:`, source: null });
     group = leaf === undefined ? null : first;
     const value = valueAt(config, setting.keys);
-    const shown = setting.secret && value !== null ? HIDDEN : value;
+    const shown = setting.secret && value !== null ? HIDDEN : withoutPasswords(value);
     const indent = leaf === undefined ? "" : "  ";
     lines.push({ text: `${indent}${leaf ?? first}: ${oneLine(shown)}`, source: sources[setting.path] });
   }
@@ -31,6 +31,14 @@ export function formatEffectiveConfig({ config, sources }: EffectiveConfig): str
     "# default < configuration file < PAGEVIEWS_* environment variables < flags.",
     ...body,
   ].join("\n")}\n`;
+}
+
+/** A password in a URL (`http://user:pass@host`, a store's address) is a secret too. */
+const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/i;
+
+function withoutPasswords(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(URL_PASSWORD, `$1:${HIDDEN}@`);
+  return Array.isArray(value) ? value.map(withoutPasswords) : value;
 }
 
 /**
