@@ -1,27 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { RefinedRecord } from "../refine/refine.ts";
+import { refinedPageview } from "../refine/refine.fixtures.ts";
 import { HourAggregate } from "./hour-aggregate.ts";
 
-const base: RefinedRecord = {
-  dt: "2026-01-15T10:00:00Z",
-  hour: "2026011510",
-  is_pageview: true,
-  is_redirect_to_pageview: false,
-  project: "en.wikipedia",
-  language_variant: "default",
-  article: "Horseshoe_crab",
-  page_id: 1234,
-  namespace_id: 0,
-  access_method: "desktop",
-  agent_type: "user",
-  continent: "Europe",
-  country_code: "GB",
-  country: "United Kingdom",
-  referer_class: "none",
-  ua_browser_family: "Firefox",
-  ua_os_family: "Linux",
-  ua_device_family: "Other",
-};
+const base = refinedPageview({ dt: "2026-01-15T10:00:00Z", referer_class: "none" });
 
 describe("HourAggregate", () => {
   it("counts views per row and agent, turning labelled actors' user views automated", () => {
