@@ -144,6 +144,25 @@ describe("LiveIngest", () => {
     await live.stop();
   });
 
+  it("keeps lines it could not land, and lands them with the next flush", async () => {
+    const rawZone = new RawZone(dir);
+    const land = rawZone.land.bind(rawZone);
+    let failures = 1;
+    rawZone.land = (...args: Parameters<RawZone["land"]>) =>
+      failures-- > 0 ? Promise.reject(new Error("ENOSPC: no space left on device")) : land(...args);
+    const live = await LiveIngest.start(
+      { store, rawZone, refineDependencies: dependencies, secretKey },
+      { graceMs: 10 * 60_000, settleMs: 0, flushMs: 60_000, clock: () => now },
+    );
+    await live.accept(await source(hour10.map(formatWebrequest)), undefined);
+    await expect(live.flush()).rejects.toThrow(/ENOSPC/);
+    await live.flush();
+    now = Date.parse("2026-01-15T11:30:00Z");
+    await live.processDueHours();
+    expect(await storedViews("2026011510")).toBe(pageviews(hour10));
+    await live.stop();
+  });
+
   it("finds hours landed but not processed by an earlier process, and processes them", async () => {
     const first = await startLive();
     await first.accept(await source(hour10.map(formatWebrequest)), undefined);

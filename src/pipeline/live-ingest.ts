@@ -46,6 +46,8 @@ export interface LiveIngestObserver {
   /** After the serving tables show the processed hours: answers computed before are out of date. */
   dataChanged?(): void;
   processingFailed?(hour: string, error: unknown): void;
+  /** Lines could not be landed (they are kept, and landed with the next flush). */
+  landingFailed?(error: unknown): void;
 }
 
 export interface AcceptedCounts {
@@ -95,7 +97,9 @@ export class LiveIngest {
       definitionVersion: currentDefinition.version,
     });
     const flushMs = options.flushMs ?? 2_000;
-    this.#flushTimer = setInterval(() => void this.flush().catch(() => undefined), flushMs);
+    this.#flushTimer = setInterval(() => {
+      this.flush().catch((error: unknown) => context.observer?.landingFailed?.(error));
+    }, flushMs);
     this.#flushTimer.unref();
   }
 
@@ -162,15 +166,26 @@ export class LiveIngest {
     this.#pendingBytes += line.length;
   }
 
-  /** Lands every line queued so far; resolves once they are in the raw zone. */
+  /**
+   * Lands every line queued so far; resolves once they are in the raw zone. If landing fails (a full
+   * disk), the lines not landed are queued again for the next flush, and the error is thrown.
+   */
   flush(): Promise<void> {
-    const pending = this.#pending;
+    const pending = [...this.#pending.values()];
     this.#pending = new Map();
     this.#pendingBytes = 0;
     // One landing at a time, in order, so that a later flush never finishes before an earlier one.
     const landing = this.#flushing.then(async () => {
-      for (const part of pending.values()) {
-        await this.#context.rawZone.land(part.hour, part.format, part.host, part.lines);
+      for (const [i, part] of pending.entries()) {
+        try {
+          await this.#context.rawZone.land(part.hour, part.format, part.host, part.lines);
+        } catch (error) {
+          for (const unlanded of pending.slice(i)) {
+            for (const line of unlanded.lines)
+              this.#queue(unlanded.hour, unlanded.format, unlanded.host, line);
+          }
+          throw error;
+        }
         this.#due.set(part.hour, this.#clock());
       }
     });
@@ -233,7 +248,9 @@ export class LiveIngest {
       );
       outcome.processed.report.rawFingerprint = await rawZone.fingerprint(hour);
       await store.replaceHour(outcome.processed);
-      this.#states.set(hour, { ...outcome.processed.report, hour, pageviews: 0 });
+      let pageviews = 0;
+      for (const views of outcome.pageviewsByAgent.values()) pageviews += views;
+      this.#states.set(hour, { ...outcome.processed.report, hour, pageviews });
       // Lines that landed while the hour was processed keep it due.
       if (this.#due.get(hour) === landedAt) this.#due.delete(hour);
       for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {

@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyInstance } from "fastify";
 import { Freshness } from "../api/freshness.ts";
 import { ingestRoute } from "../api/ingest-route.ts";
@@ -108,6 +109,8 @@ async function start(
           log.error({ hour, err: error }, "hour processing failed; it will be tried again");
         },
         dataChanged: () => freshness.invalidate(),
+        landingFailed: (error) =>
+          log.error({ err: error }, "landing lines failed; they are kept and tried again"),
       },
     },
     { graceMs: options.ingest.graceMinutes * 60_000, clock },
@@ -160,7 +163,7 @@ async function start(
       exclude: options.ingest.watchExclude,
     });
     watcher = watched;
-    const watching = followDirectory(watched, liveIngest, options.ingest.format, inputHost).catch(
+    const watching = followDirectory(watched, liveIngest, options.ingest.format, inputHost, log).catch(
       (error: unknown) => log.error({ err: error }, "watching the directory failed"),
     );
     cleanup.push(async () => {
@@ -174,7 +177,7 @@ async function start(
     stdinDone = (async () => {
       const source = await openSource("-", { format: options.ingest.format, host: inputHost });
       const counts = await liveIngest.accept(source, inputHost);
-      await liveIngest.flush();
+      await landPatiently(liveIngest, log);
       log.info({ ...counts }, "standard input read to its end");
     })().catch((error: unknown) => log.error({ err: error }, "reading standard input failed"));
   }
@@ -203,6 +206,7 @@ async function followDirectory(
   live: LiveIngest,
   format: InputFormat | "auto",
   host: string | undefined,
+  log: FastifyInstance["log"],
 ): Promise<void> {
   for await (const batch of watcher.batches()) {
     for (const { lineNumber, reason } of batch.malformed)
@@ -210,8 +214,26 @@ async function followDirectory(
     const text = Buffer.from(`${batch.lines.join("\n")}\n`);
     const source = await sourceFromStream(batch.file, once(text), { format, host });
     await live.accept(source, host, batch.firstLineNumber - 1);
-    await live.flush();
+    await landPatiently(live, log);
     await watcher.commit(batch);
+  }
+}
+
+const RETRY_LANDING_MS = 5_000;
+
+/**
+ * Lands what is queued, trying again every few seconds while it fails (a full disk): a source read
+ * in order (a file, stdin) must not go past lines it could not keep.
+ */
+async function landPatiently(live: LiveIngest, log: FastifyInstance["log"]): Promise<void> {
+  for (;;) {
+    try {
+      await live.flush();
+      return;
+    } catch (error) {
+      log.error({ err: error }, "landing lines failed; trying again");
+      await sleep(RETRY_LANDING_MS);
+    }
   }
 }
 
