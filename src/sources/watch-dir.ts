@@ -1,4 +1,3 @@
-import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { BigIntStats } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, readFile, rename, stat } from "node:fs/promises";
@@ -6,6 +5,16 @@ import { basename, dirname, join, resolve } from "node:path";
 import { syncDirectory } from "../store/durable-fs.ts";
 import { decompressIfGzip } from "./gzip.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "./lines.ts";
+import { LineBatcher } from "./watch-lines.ts";
+import {
+  type FileProgress,
+  type PersistedFile,
+  type PersistedState,
+  parseState,
+  progressFromState,
+  STATE_VERSION,
+  stateFromProgress,
+} from "./watch-state.ts";
 
 /** A line that cannot be used, reported as the file reader (lines.ts) reports it. */
 export interface MalformedLine {
@@ -61,11 +70,7 @@ const FORGET_GONE_AFTER_MS = 24 * 60 * 60 * 1000;
 /** How much of the start of a file is hashed to tell it from another file on the same inode. */
 const HEAD_BYTES = 1024;
 const COMPRESSED_READ_BYTES = 256 * 1024;
-const STATE_VERSION = 1;
 
-const NEWLINE = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
-const BYTE_ORDER_MARK = "\uFEFF";
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /**
@@ -418,24 +423,6 @@ export class DirectoryWatcher {
   }
 }
 
-/** How far a file has been read: what committing a batch persists. */
-interface FileProgress {
-  name: string;
-  /** Bytes read: of the file, or of its decompressed content for a gzip file. */
-  offset: number;
-  /** Lines read, so that numbering resumes where it stopped. */
-  lines: number;
-  /** The file's size and modification time when last seen. */
-  size: number;
-  mtimeMs: number;
-  gzip: boolean;
-  /** A gzip file was read to its end at `size` bytes. */
-  complete: boolean;
-  /** A hash of the file's first bytes: the same inode with other first bytes is another file. */
-  headBytes: number;
-  headSha256: string;
-}
-
 /** A file being followed: how far it has been yielded, and what was last seen of it. */
 interface FollowedFile {
   key: string;
@@ -529,263 +516,6 @@ function restart(file: FollowedFile): void {
   file.batcher = undefined;
 }
 
-/**
- * Cuts bytes that arrive in pieces into complete lines, collected into a batch until taken, and
- * counts the bytes and lines consumed, so that reading can resume after the last complete line.
- * Lines over the limit and invalid UTF-8 are reported as lines.ts reports them; an over-long line
- * is counted, never held.
- */
-class LineBatcher {
-  private lines: string[] = [];
-  private malformed: MalformedLine[] = [];
-  private batchStart: number;
-  /** Bytes of the unfinished last line (none while an over-long line is passed over). */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  /** While an over-long line is passed over: how many of its bytes have gone by; else -1. */
-  private skippedBytes = -1;
-  private skippedEndsWithCarriageReturn = false;
-
-  constructor(
-    /** The end of the last complete line. */
-    private offset: number,
-    /** Lines consumed. */
-    private lineCount: number,
-    private readonly maxLineBytes: number,
-  ) {
-    this.batchStart = offset;
-  }
-
-  /** Bytes pushed after the last complete line. */
-  get carriedBytes(): number {
-    return this.pendingBytes + Math.max(this.skippedBytes, 0);
-  }
-
-  /** Where the bytes not yet pushed start. */
-  get readPosition(): number {
-    return this.offset + this.carriedBytes;
-  }
-
-  /** Bytes of the lines in the batch being collected. */
-  get batchBytes(): number {
-    return this.offset - this.batchStart;
-  }
-
-  push(chunk: Buffer): void {
-    let start = 0;
-    if (this.pendingBytes > 0 || this.skippedBytes >= 0) {
-      const newline = chunk.indexOf(NEWLINE);
-      if (newline === -1) {
-        this.carry(chunk);
-        return;
-      }
-      this.endCarriedLine(chunk.subarray(0, newline), 1);
-      start = newline + 1;
-    }
-    const lastNewline = chunk.lastIndexOf(NEWLINE);
-    if (lastNewline >= start) {
-      // UTF-8 is self-synchronising, so one check settles every complete line unless it fails.
-      const allValid = isUtf8(chunk.subarray(start, lastNewline));
-      while (start <= lastNewline) {
-        const newline = chunk.indexOf(NEWLINE, start);
-        this.offset += newline + 1 - start;
-        this.addLine(chunk, start, newline, allValid);
-        start = newline + 1;
-      }
-    }
-    if (start < chunk.length) this.carry(chunk.subarray(start));
-  }
-
-  /** The input is whole (a gzip file read to its end): its last line counts even without a newline. */
-  finish(): void {
-    if (this.pendingBytes > 0 || this.skippedBytes >= 0) this.endCarriedLine(Buffer.alloc(0), 0);
-  }
-
-  /** Reports an input that broke off, on the line it broke off in; that line is not consumed. */
-  fail(reason: string): void {
-    this.malformed.push({ lineNumber: this.lineCount + 1, reason: `${reason}; the input ends here` });
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.skippedBytes = -1;
-  }
-
-  /** The lines collected since the last batch, if any. */
-  take(file: string): WatchedLines | undefined {
-    if (this.lines.length === 0 && this.malformed.length === 0) return undefined;
-    const batch: WatchedLines = {
-      file,
-      lines: this.lines,
-      firstLineNumber: this.lineCount - this.lines.length + 1,
-      malformed: this.malformed,
-      startOffset: this.batchStart,
-      endOffset: this.offset,
-    };
-    this.lines = [];
-    this.malformed = [];
-    this.batchStart = this.offset;
-    return batch;
-  }
-
-  private carry(bytes: Buffer): void {
-    if (this.skippedBytes >= 0) {
-      this.skippedBytes += bytes.length;
-      this.skippedEndsWithCarriageReturn = endsWithCarriageReturn(bytes);
-      return;
-    }
-    // A copy, so that a short unfinished line does not keep a whole read buffer alive between polls.
-    this.pending.push(Buffer.from(bytes));
-    this.pendingBytes += bytes.length;
-    // +1 leaves room for the "\r" of a "\r\n" ending on a line of exactly the maximum length.
-    if (this.pendingBytes > this.maxLineBytes + 1) {
-      this.skippedBytes = this.pendingBytes;
-      this.skippedEndsWithCarriageReturn = endsWithCarriageReturn(bytes);
-      this.pending = [];
-      this.pendingBytes = 0;
-    }
-  }
-
-  private endCarriedLine(tail: Buffer, newlineBytes: 0 | 1): void {
-    if (this.skippedBytes >= 0) {
-      const endsWithCr = tail.length > 0 ? endsWithCarriageReturn(tail) : this.skippedEndsWithCarriageReturn;
-      const length = this.skippedBytes + tail.length;
-      this.offset += length + newlineBytes;
-      this.skippedBytes = -1;
-      this.addMalformed(this.tooLong(length - (endsWithCr ? 1 : 0)));
-      return;
-    }
-    const line = Buffer.concat([...this.pending, tail]);
-    this.offset += line.length + newlineBytes;
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.addLine(line, 0, line.length, false);
-  }
-
-  private addLine(buffer: Buffer, start: number, end: number, knownValid: boolean): void {
-    if (end > start && buffer[end - 1] === CARRIAGE_RETURN) end--;
-    if (end - start > this.maxLineBytes) {
-      this.addMalformed(this.tooLong(end - start));
-    } else if (!knownValid && !isUtf8(buffer.subarray(start, end))) {
-      this.addMalformed("invalid UTF-8");
-    } else {
-      const text = buffer.toString("utf8", start, end);
-      this.lineCount++;
-      this.lines.push(this.lineCount === 1 && text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text);
-    }
-  }
-
-  private addMalformed(reason: string): void {
-    this.lineCount++;
-    this.malformed.push({ lineNumber: this.lineCount, reason });
-    this.lines.push("");
-  }
-
-  private tooLong(length: number): string {
-    return `line is ${length} bytes, longer than the ${this.maxLineBytes}-byte line limit`;
-  }
-}
-
-/** The state file: committed progress by `dev:inode`. */
-interface PersistedState {
-  version: number;
-  dir: string;
-  files: Record<string, PersistedFile>;
-}
-
-interface PersistedFile {
-  name: string;
-  offset: number;
-  lines: number;
-  size: number;
-  mtime: string;
-  gzip: boolean;
-  complete: boolean;
-  headBytes: number;
-  headSha256: string;
-  goneSince?: string;
-}
-
-function stateFromProgress(progress: FileProgress, goneSince: number | undefined): PersistedFile {
-  const entry: PersistedFile = {
-    name: progress.name,
-    offset: progress.offset,
-    lines: progress.lines,
-    size: progress.size,
-    mtime: new Date(progress.mtimeMs).toISOString(),
-    gzip: progress.gzip,
-    complete: progress.complete,
-    headBytes: progress.headBytes,
-    headSha256: progress.headSha256,
-  };
-  if (goneSince !== undefined) entry.goneSince = new Date(goneSince).toISOString();
-  return entry;
-}
-
-function progressFromState(entry: PersistedFile): FileProgress {
-  return {
-    name: entry.name,
-    offset: entry.offset,
-    lines: entry.lines,
-    size: entry.size,
-    mtimeMs: Date.parse(entry.mtime),
-    gzip: entry.gzip,
-    complete: entry.complete,
-    headBytes: entry.headBytes,
-    headSha256: entry.headSha256,
-  };
-}
-
-const FILE_KEY = /^\d+:\d+$/;
-
-/** The state file's content, checked field by field, or an Error that says what is wrong and what to do. */
-function parseState(text: string, path: string): PersistedState {
-  const corrupt = (problem: string) =>
-    new Error(
-      `The watch state file "${path}" is corrupt: ${problem}. Delete it to read every file of the ` +
-        "directory again from its start (lines already landed are then read twice).",
-    );
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw corrupt(`not valid JSON (${(error as Error).message})`);
-  }
-  if (!isRecord(value)) throw corrupt("not a JSON object");
-  if (value.version !== STATE_VERSION) throw corrupt(`version ${JSON.stringify(value.version)}, expected 1`);
-  if (typeof value.dir !== "string") throw corrupt(`"dir" is not a string`);
-  if (!isRecord(value.files)) throw corrupt(`"files" is not an object`);
-  for (const [key, entry] of Object.entries(value.files)) {
-    if (!FILE_KEY.test(key)) throw corrupt(`"${key}" is not a device:inode key`);
-    const problem = entryProblem(entry);
-    if (problem !== undefined) throw corrupt(`the entry "${key}" ${problem}`);
-  }
-  return value as unknown as PersistedState;
-}
-
-function entryProblem(entry: unknown): string | undefined {
-  if (!isRecord(entry)) return "is not an object";
-  for (const field of ["name", "headSha256"] as const) {
-    if (typeof entry[field] !== "string") return `has no string "${field}"`;
-  }
-  for (const field of ["offset", "lines", "size", "headBytes"] as const) {
-    const number = entry[field];
-    if (!Number.isSafeInteger(number) || (number as number) < 0) return `has no count "${field}"`;
-  }
-  for (const field of ["gzip", "complete"] as const) {
-    if (typeof entry[field] !== "boolean") return `has no boolean "${field}"`;
-  }
-  if (!isTime(entry.mtime)) return `has no time "mtime"`;
-  if (entry.goneSince !== undefined && !isTime(entry.goneSince)) return `has an invalid "goneSince"`;
-  return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isTime(value: unknown): boolean {
-  return typeof value === "string" && !Number.isNaN(Date.parse(value));
-}
-
 /** A glob-like file name pattern: `*` any characters, `?` one; the rest literally. */
 function namePattern(pattern: string): RegExp {
   if (pattern.includes("/")) throw new Error(`A watch pattern matches file names, not paths: "${pattern}"`);
@@ -846,10 +576,6 @@ function isGzip(head: Buffer): boolean {
 
 function sha256(bytes: Buffer): string {
   return createHash("sha256").update(bytes).digest("hex");
-}
-
-function endsWithCarriageReturn(bytes: Buffer): boolean {
-  return bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN;
 }
 
 function toBuffer(chunk: Uint8Array): Buffer {
