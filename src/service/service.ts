@@ -190,8 +190,10 @@ async function start(
     stdinDone,
     stop: () => {
       stopping ??= (async () => {
-        // The cleanup steps run newest first: the API stops accepting before ingestion is flushed,
-        // and the store closes last but for the lock.
+        // First no new requests (those in flight finish, their lines landed), then no new lines from
+        // the directory; the cleanup steps then run newest first: sources, schedules, the flush of
+        // what was accepted, and the store, closed last but for the lock.
+        await app.close();
         watcher?.stop();
         await runCleanup();
       })();
