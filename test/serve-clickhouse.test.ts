@@ -1,20 +1,15 @@
-import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatWebrequest, generateRequests } from "../src/generate/traffic.ts";
-import { loadRefineDependencies } from "../src/refine/dependencies.ts";
-import { createRefiner } from "../src/refine/refine.ts";
 import { storePath } from "../src/store/data-dir.ts";
 import {
   type ClickHouseCluster,
   clickHouseUnavailable,
   startClickHouseCluster,
 } from "./support/clickhouse-cluster.ts";
-import { startPageviews } from "./support/pageviews-cli.ts";
+import { pageviewsAmong, type ServeProcess, startServe } from "./support/serve-process.ts";
 
 /**
  * `pageviews serve --store clickhouse` as a child process on a 2-shard cluster: lines posted to
@@ -31,22 +26,16 @@ const requests = [
 const ofHour = requests.filter((r) => r.dt < "2026-01-15T11:00:00Z");
 // Lines past 11:10 close hour 10: the newest line moves the hours on.
 const closing = requests.filter((r) => r.dt >= "2026-01-15T11:00:00Z" && r.dt < "2026-01-15T11:15:00Z");
-const refine = createRefiner(loadRefineDependencies(), { hasXAnalytics: true });
-const expectedViews = ofHour.filter((r) => {
-  const { record } = refine(r);
-  return record.is_pageview && record.project !== null;
-}).length;
+const expectedViews = pageviewsAmong(ofHour);
 
 const workDir = mkdtempSync(join(tmpdir(), "pageviews-serve-clickhouse-"));
 const dataDir = join(workDir, "data");
 let cluster: ClickHouseCluster | undefined;
-let child: ChildProcess | undefined;
-let base = "";
+let serve: ServeProcess | undefined;
 
-/** Starts serve on the cluster and resolves with its address once it listens. */
-async function start({ shardUrls, cluster: name }: ClickHouseCluster): Promise<string> {
-  const process = startPageviews([
-    "serve",
+/** Starts serve on the cluster. */
+function start({ shardUrls, cluster: name }: ClickHouseCluster): Promise<ServeProcess> {
+  return startServe([
     "--data-dir",
     dataDir,
     "--port",
@@ -69,36 +58,14 @@ async function start({ shardUrls, cluster: name }: ClickHouseCluster): Promise<s
     "--log-level",
     "warn",
   ]);
-  child = process;
-  let stderr = "";
-  return new Promise<string>((resolve, reject) => {
-    createInterface({ input: process.stderr }).on("line", (line) => {
-      stderr += `${line}\n`;
-      const match = /Pageview API: (http:\/\/[^/]+)\//.exec(line);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    process.once("exit", (code) => reject(new Error(`serve exited with ${code}:\n${stderr}`)));
-  });
 }
 
 function post(lines: readonly string[]): Promise<Response> {
-  return fetch(`${base}/ingest`, {
+  return fetch(`${serve?.base}/ingest`, {
     method: "POST",
     body: lines.join("\n"),
     headers: { authorization: `Bearer ${TOKEN}` },
   });
-}
-
-/** Views of an hour, all projects and agents, once the API shows it (processing is asynchronous). */
-async function hourViews(hour: string): Promise<number> {
-  const url = `${base}/api/rest_v1/metrics/pageviews/aggregate/all-projects/all-access/all-agents/hourly/${hour}/${hour}`;
-  for (let attempt = 0; attempt < 120; attempt++) {
-    const response = await fetch(url);
-    if (response.status === 200)
-      return ((await response.json()) as { items: { views: number }[] }).items[0]?.views ?? 0;
-    await sleep(250);
-  }
-  throw new Error(`hour ${hour} never appeared`);
 }
 
 /** The hour's views as the cluster itself sums them, through the Distributed table. */
@@ -111,16 +78,11 @@ async function clusterViews(url: string, hour: string): Promise<number> {
 describe.skipIf(clickHouseUnavailable() !== null)("pageviews serve --store clickhouse", () => {
   beforeAll(async () => {
     cluster = await startClickHouseCluster(2);
-    base = await start(cluster);
+    serve = await start(cluster);
   }, 60_000);
 
   afterAll(async () => {
-    const running = child;
-    if (running !== undefined && running.exitCode === null) {
-      const exited = new Promise((resolve) => running.once("exit", resolve));
-      running.kill("SIGTERM");
-      await exited;
-    }
+    await serve?.stop();
     await cluster?.stop();
     rmSync(workDir, { recursive: true, force: true });
     // A server that does not stop within 10 s of SIGTERM is killed (clickhouse-cluster.ts).
@@ -133,7 +95,7 @@ describe.skipIf(clickHouseUnavailable() !== null)("pageviews serve --store click
     expect((await post(closing.map(formatWebrequest))).status).toBe(202);
 
     expect(expectedViews).toBeGreaterThan(0);
-    expect(await hourViews(HOUR)).toBe(expectedViews);
+    expect(await serve?.hourViews(HOUR)).toBe(expectedViews);
     expect(await clusterViews(cluster?.shardUrls[1] ?? "", HOUR)).toBe(expectedViews);
     expect(existsSync(storePath(dataDir))).toBe(false);
   }, 45_000);

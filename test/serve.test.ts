@@ -1,16 +1,12 @@
-import type { ChildProcess } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RawRequest } from "../src/definition/types.ts";
 import { formatWebrequest, generateRequests } from "../src/generate/traffic.ts";
-import { loadRefineDependencies } from "../src/refine/dependencies.ts";
-import { createRefiner } from "../src/refine/refine.ts";
-import { startPageviews } from "./support/pageviews-cli.ts";
+import { pageviewsAmong, type ServeProcess, startServe } from "./support/serve-process.ts";
 
 /**
  * `pageviews serve` as a child process: lines from a watched directory and from POST /ingest, across
@@ -30,20 +26,14 @@ const requests = [
 ];
 const until = (iso: string) => requests.filter((r) => r.dt < iso);
 const between = (from: string, to: string) => requests.filter((r) => r.dt >= from && r.dt < to);
-const refine = createRefiner(loadRefineDependencies(), { hasXAnalytics: true });
-const pageviews = (of: readonly RawRequest[]) =>
-  of.filter((r) => {
-    const { record } = refine(r);
-    return record.is_pageview && record.project !== null;
-  }).length;
+const pageviews = pageviewsAmong;
 
-let child: ChildProcess | undefined;
+let serve: ServeProcess | undefined;
 let base = "";
 
-/** Starts serve and resolves with its address once it listens. */
+/** Starts serve and waits until it listens. */
 async function start(): Promise<void> {
-  const process = startPageviews([
-    "serve",
+  serve = await startServe([
     "--data-dir",
     dataDir,
     "--port",
@@ -61,23 +51,13 @@ async function start(): Promise<void> {
     "--log-level",
     "warn",
   ]);
-  child = process;
-  base = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: process.stderr }).on("line", (line) => {
-      const match = /Pageview API: (http:\/\/[^/]+)\//.exec(line);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    process.once("exit", (code) => reject(new Error(`serve exited with ${code}`)));
-  });
+  base = serve.base;
 }
 
 async function stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
-  const running = child;
-  if (running === undefined) return null;
-  child = undefined;
-  const exited = new Promise<number | null>((resolve) => running.once("exit", (code) => resolve(code)));
-  running.kill(signal);
-  return exited;
+  const running = serve;
+  serve = undefined;
+  return running === undefined ? null : running.stop(signal);
 }
 
 function append(lines: readonly RawRequest[]): void {
@@ -88,16 +68,9 @@ function post(body: Buffer | string, headers: Record<string, string> = { authori
   return fetch(`${base}/ingest`, { method: "POST", body, headers });
 }
 
-/** Views of an hour, all projects and agents, once the API shows it (polls: processing is asynchronous). */
-async function hourViews(hour: string): Promise<number> {
-  const url = `${base}/api/rest_v1/metrics/pageviews/aggregate/all-projects/all-access/all-agents/hourly/${hour}/${hour}`;
-  for (let attempt = 0; attempt < 120; attempt++) {
-    const response = await fetch(url);
-    if (response.status === 200)
-      return ((await response.json()) as { items: { views: number }[] }).items[0]?.views ?? 0;
-    await sleep(250);
-  }
-  throw new Error(`hour ${hour} never appeared`);
+function hourViews(hour: string): Promise<number> {
+  if (serve === undefined) throw new Error("serve is not running");
+  return serve.hourViews(hour);
 }
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import type { DumpSlice, DumpStore, DumpViews, HourDumpViews, PagecountsRow } fr
 import { sha256File } from "./checksums.ts";
 import { parseCompleteLine } from "./complete-lines.ts";
 import { readDumpLines } from "./dump-files.ts";
-import { DomainCodeReader, parseHourlyLine } from "./hourly-lines.ts";
+import { type CodeProject, DomainCodeReader, type HourlyLine, parseHourlyLine } from "./hourly-lines.ts";
 import { DAY_SLOTS, HOUR_SLOTS } from "./letters.ts";
 import { type DumpFile, daysOf, parseDumpName } from "./names.ts";
 
@@ -207,35 +207,48 @@ async function importFile(
   }
 }
 
+/**
+ * The lines of an hourly-shaped file (pageviews, projectviews, pagecounts), a batch at a time, with
+ * the project their domain code names; lines that do not read (or that `readable` refuses) are
+ * counted as malformed, and lines of unknown codes counted apart.
+ */
+async function* knownProjectLines(
+  reading: FileReading,
+  readable: (line: HourlyLine) => boolean = () => true,
+): AsyncGenerator<{ line: HourlyLine; project: CodeProject }[]> {
+  for await (const texts of reading.batches()) {
+    const lines: { line: HourlyLine; project: CodeProject }[] = [];
+    for (const text of texts) {
+      const lineNumber = reading.line();
+      const line = parseHourlyLine(text);
+      if (line === null || !readable(line)) {
+        reading.malformed(lineNumber);
+        continue;
+      }
+      const project = reading.codes.read(line.code);
+      if (project === null) reading.outcome.unknownCodes++;
+      else lines.push({ line, project });
+    }
+    yield lines;
+  }
+}
+
 /** An hourly file's `user` views; projectviews lines must have the title `-`. */
 async function* hourlyViews(
   hour: string,
   reading: FileReading,
   projectviews: boolean,
 ): AsyncGenerator<HourDumpViews> {
-  for await (const lines of reading.batches()) {
-    const rows: DumpViews[] = [];
-    for (const text of lines) {
-      const lineNumber = reading.line();
-      const line = parseHourlyLine(text);
-      if (line === null || (projectviews && line.title !== "-")) {
-        reading.malformed(lineNumber);
-        continue;
-      }
-      const project = reading.codes.read(line.code);
-      if (project === null) {
-        reading.outcome.unknownCodes++;
-        continue;
-      }
-      rows.push({
-        project: project.project,
-        article: line.title,
-        page_id: null,
-        access_method: project.access_method,
-        agent_type: "user",
-        views: line.views,
-      });
-    }
+  const readable = projectviews ? (line: HourlyLine) => line.title === "-" : undefined;
+  for await (const lines of knownProjectLines(reading, readable)) {
+    const rows: DumpViews[] = lines.map(({ line, project }) => ({
+      project: project.project,
+      article: line.title,
+      page_id: null,
+      access_method: project.access_method,
+      agent_type: "user",
+      views: line.views,
+    }));
     yield { hour, rows };
   }
 }
@@ -286,19 +299,8 @@ async function* completeViews(
 /** A legacy pagecounts hour, summed by project and site (mobile codes are the mobile site). */
 async function pagecounts(reading: FileReading): Promise<PagecountsRow[]> {
   const sums = new Map<string, PagecountsRow>();
-  for await (const lines of reading.batches()) {
-    for (const text of lines) {
-      const lineNumber = reading.line();
-      const line = parseHourlyLine(text);
-      if (line === null) {
-        reading.malformed(lineNumber);
-        continue;
-      }
-      const project = reading.codes.read(line.code);
-      if (project === null) {
-        reading.outcome.unknownCodes++;
-        continue;
-      }
+  for await (const lines of knownProjectLines(reading)) {
+    for (const { line, project } of lines) {
       const accessSite = project.access_method === "desktop" ? "desktop-site" : "mobile-site";
       const key = `${project.project} ${accessSite}`;
       const sum = sums.get(key);

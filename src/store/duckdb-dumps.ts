@@ -1,6 +1,7 @@
-import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import type { AccessMethod, AgentType } from "../definition/types.ts";
 import { addHours } from "../hours.ts";
+import { restage } from "./duckdb-staging.ts";
 import { dayRange, hourKey, hourRange, hourTimestamp, monthRange } from "./serving-keys.ts";
 import {
   ALL_PROJECTS,
@@ -94,8 +95,7 @@ export async function stageDumpViews(
   batches: AsyncIterable<HourDumpViews>,
 ): Promise<void> {
   const { first, last } = hourRange(slice.fromHour, slice.toHour);
-  await connection.run("TRUNCATE dump_staging");
-  await withAppender(connection, "dump_staging", async (appender) => {
+  await restage(connection, "dump_staging", async (appender) => {
     for await (const batch of batches) {
       const hour = hourKey(batch.hour);
       if (hour < first || hour > last)
@@ -113,8 +113,7 @@ export async function stageDumpViews(
       }
     }
   });
-  await connection.run("TRUNCATE dump_hours_staging");
-  await withAppender(connection, "dump_hours_staging", async (appender) => {
+  await restage(connection, "dump_hours_staging", async (appender) => {
     for (let hour = slice.fromHour; hour <= slice.toHour; hour = addHours(hour, 1)) {
       appender.appendInteger(hourKey(hour));
       appender.endRow();
@@ -168,8 +167,7 @@ export async function stagePagecounts(
   connection: DuckDBConnection,
   rows: readonly PagecountsRow[],
 ): Promise<void> {
-  await connection.run("TRUNCATE pagecounts_staging");
-  await withAppender(connection, "pagecounts_staging", async (appender) => {
+  await restage(connection, "pagecounts_staging", async (appender) => {
     for (const row of rows) {
       appender.appendVarchar(row.project);
       appender.appendVarchar(row.accessSite);
@@ -246,21 +244,4 @@ export async function legacyPagecounts(
     timestamp: buckets.timestamp(Number(bucket)),
     views: Number(views),
   }));
-}
-
-async function withAppender(
-  connection: DuckDBConnection,
-  table: string,
-  fill: (appender: DuckDBAppender) => Promise<void>,
-): Promise<void> {
-  const appender = await connection.createAppender(table, "main", "temp");
-  try {
-    await fill(appender);
-    appender.flushSync();
-  } catch (error) {
-    appender.clear();
-    throw error;
-  } finally {
-    appender.closeSync();
-  }
 }

@@ -4,6 +4,7 @@ import * as dumps from "./duckdb-dumps.ts";
 import * as reads from "./duckdb-reads.ts";
 import { HOUR_TABLES, prepareSchema, STAGING_TABLES, STORAGE_VERSION } from "./duckdb-schema.ts";
 import { refreshDay, refreshMonth, sortMonth, unsortedMonths } from "./duckdb-serving.ts";
+import { stage } from "./duckdb-staging.ts";
 import { dayKey, hourKey, hourTimestamp } from "./serving-keys.ts";
 import type {
   AutomatedActor,
@@ -357,29 +358,6 @@ async function inTransaction(connection: DuckDBConnection, work: () => Promise<v
     // is the one worth reporting.
     await connection.run("ROLLBACK").catch(() => undefined);
     throw error;
-  }
-}
-
-/** Replaces the content of a temporary table with `rows`, through DuckDB's appender (the fastest path). */
-async function stage<T>(
-  connection: DuckDBConnection,
-  table: string,
-  rows: readonly T[],
-  append: (appender: DuckDBAppender, row: T) => void,
-): Promise<void> {
-  await connection.run(`TRUNCATE ${table}`);
-  const appender = await connection.createAppender(table, "main", "temp");
-  try {
-    for (const row of rows) {
-      append(appender, row);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } catch (error) {
-    appender.clear();
-    throw error;
-  } finally {
-    appender.closeSync();
   }
 }
 
