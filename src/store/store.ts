@@ -50,6 +50,21 @@ export interface ProcessedHour {
   report: HourReport;
 }
 
+/**
+ * One of `count` workers, each of which processes the requests of its own actors (see
+ * src/pipeline/shard.ts); `index` is in [0, count).
+ */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/** One shard's share of an hour: its actors' pageviews, metrics and labels, and its report. */
+export interface HourPart {
+  shard: ShardSpec;
+  processed: ProcessedHour;
+}
+
 export interface HourState extends HourReport {
   hour: string;
   /** Total views of the hour's pageview_hourly rows. */
@@ -226,8 +241,21 @@ export interface LegacyPagecountsQuery {
  * behind it. Every write of an hour is atomic: readers see the old hour or the new one, never half.
  */
 export interface Store {
-  /** Replaces everything derived from the hour (pageviews, actor metrics, labels, report). */
+  /**
+   * Replaces everything derived from the hour (pageviews, actor metrics, labels, report), and drops
+   * any shares of it that workers recorded.
+   */
   replaceHour(hour: ProcessedHour): Promise<void>;
+  /**
+   * Records one shard's share of an hour, replacing that shard's earlier share and the shares of
+   * other shard counts. Its actor metrics and labels are readable at once (the shard's later hours
+   * need them); the hour itself (pageview_hourly and `hours`) changes only once every shard of the
+   * count has a share: then the shares' sums replace it, as {@link replaceHour} would, and `true` is
+   * returned. Shares stay recorded, so that one shard's share can be replaced later.
+   */
+  replaceHourPart(part: HourPart): Promise<boolean>;
+  /** The shares this shard recorded, by hour (`pageviews` is the share's). */
+  hourPartStates(shard: ShardSpec): Promise<Map<string, HourState>>;
   /** Rebuilds the serving tables for these UTC days (`YYYYMMDD`) and the months they fall in. */
   refreshServing(days: readonly string[]): Promise<void>;
   /**
@@ -241,7 +269,10 @@ export interface Store {
   ): Promise<ActorHourlyMetrics[]>;
   /** Every processed hour, by hour. */
   hourStates(): Promise<Map<string, HourState>>;
-  /** Deletes actor metrics and labels of hours before `hour`; returns the number of rows deleted. */
+  /**
+   * Deletes actor metrics and labels, and the shards' shares, of hours before `hour`; returns the
+   * number of rows deleted.
+   */
   deleteActorDataBefore(hour: string): Promise<number>;
   /**
    * Reorganises stored data for faster reads where the engine does not keep it sorted itself; run it
