@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SCHEMA_V1_TABLES } from "./duckdb-schema-v1.fixtures.ts";
 import { DuckDbStore, StoreLockedError, StoreReadOnlyError } from "./duckdb-store.ts";
 import { actorMetricsRow, pageviewRow, processedHour } from "./store.fixtures.ts";
 
@@ -60,6 +61,25 @@ describe("DuckDbStore in memory", () => {
   });
 });
 
+/** Every column and constraint of a store file's tables, as text. */
+async function schemaOf(path: string): Promise<string[]> {
+  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+  const connection = await instance.connect();
+  try {
+    const columns = await connection.runAndReadAll(
+      `SELECT table_name, column_index, column_name, data_type, is_nullable, column_default
+       FROM duckdb_columns() WHERE NOT internal ORDER BY table_name, column_index`,
+    );
+    const constraints = await connection.runAndReadAll(
+      `SELECT table_name, constraint_type, constraint_text FROM duckdb_constraints() ORDER BY ALL`,
+    );
+    return [...columns.getRows(), ...constraints.getRows()].map((row) => row.map(String).join(" "));
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 describe("DuckDbStore on disk", () => {
   let dir: string;
   let path: string;
@@ -98,6 +118,55 @@ describe("DuckDbStore on disk", () => {
     instance.closeSync();
 
     await expect(DuckDbStore.open(path)).rejects.toThrow(/schema version 99, written by a newer pageviews/);
+  });
+
+  it("migrates a version-1 store when opened for writing, keeping its data, and refuses it read-only", async () => {
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    for (const ddl of SCHEMA_V1_TABLES) await connection.run(ddl);
+    await connection.run("INSERT INTO schema_version VALUES (1)");
+    await connection.run(
+      `INSERT INTO hours VALUES (2026020310, 'test-1', 'old', 9, 8, 1, TIMESTAMP '2026-02-03 11:00:00', 4)`,
+    );
+    await connection.run(
+      `INSERT INTO pageview_hourly VALUES (2026020310, 'en.wikipedia', 'default', 'Cat', 6678, 0, 'desktop',
+         'user', 'internal', 'Europe', 'FR', 4, 'test-1')`,
+    );
+    await connection.run(
+      `INSERT INTO actor_metrics_hourly VALUES (2026020310, 'old-actor', true, false, 'ip-1', 3, 1768435200,
+         1768435260, 3, 0, 80, 2, 0, 0)`,
+    );
+    await connection.run(
+      "INSERT INTO actor_labels_hourly VALUES (2026020310, 'old-actor', 'more than 800 req', NULL)",
+    );
+    connection.closeSync();
+    instance.closeSync();
+
+    await expect(DuckDbStore.open(path, { readOnly: true })).rejects.toThrow(
+      /schema version 1, written by an earlier pageviews.* Open it once for writing/,
+    );
+    const store = await DuckDbStore.open(path);
+    try {
+      expect(await hourlyViews(store, "Cat")).toEqual([{ timestamp: HOUR, views: 4 }]);
+      expect(await store.actorMetrics(HOUR, HOUR)).toEqual([
+        actorMetricsRow(HOUR, { actorSignature: "old-actor" }),
+      ]);
+      // Version 1's actor rows became the whole hour's (shard 0 of 1): a share of that shard replaces them.
+      const processed = processedHour(HOUR, [pageviewRow({ views: 6 })], {
+        actorMetrics: [actorMetricsRow(HOUR, { actorSignature: "new-actor" })],
+      });
+      expect(await store.replaceHourPart({ shard: { index: 0, count: 1 }, processed })).toBe(true);
+      expect((await store.actorMetrics(HOUR, HOUR)).map((m) => m.actorSignature)).toEqual(["new-actor"]);
+      expect(await hourlyViews(store, "Cat")).toEqual([{ timestamp: HOUR, views: 6 }]);
+    } finally {
+      await store.close();
+    }
+
+    const fresh = join(dir, "fresh.duckdb");
+    await (await DuckDbStore.open(fresh)).close();
+    expect(await schemaOf(path)).toEqual(await schemaOf(fresh));
+    const reader = await DuckDbStore.open(path, { readOnly: true });
+    await reader.close();
   });
 
   it("refuses to open a read-only store that does not exist yet", async () => {

@@ -2,9 +2,17 @@ import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from "@duc
 import type { ActorHourlyMetrics } from "../pipeline/actor-metrics.ts";
 import * as dumps from "./duckdb-dumps.ts";
 import * as reads from "./duckdb-reads.ts";
-import { HOUR_TABLES, prepareSchema, STAGING_TABLES, STORAGE_VERSION } from "./duckdb-schema.ts";
+import {
+  HOUR_TABLES,
+  prepareSchema,
+  SHARDED_TABLES,
+  STAGING_TABLES,
+  STORAGE_VERSION,
+} from "./duckdb-schema.ts";
 import { refreshDay, refreshMonth, sortMonth, unsortedMonths } from "./duckdb-serving.ts";
 import { stage } from "./duckdb-staging.ts";
+import { inTransaction } from "./duckdb-transaction.ts";
+import { checkShard, completedHour, WHOLE_HOUR } from "./hour-parts.ts";
 import { dayKey, hourKey, hourTimestamp } from "./serving-keys.ts";
 import type {
   AutomatedActor,
@@ -15,6 +23,7 @@ import type {
   DumpStore,
   DumpViewsAt,
   HourDumpViews,
+  HourPart,
   HourState,
   ImportedDump,
   LegacyPagecountsQuery,
@@ -23,6 +32,7 @@ import type {
   PerArticleQuery,
   ProcessedHour,
   SeriesQuery,
+  ShardSpec,
   TopArticle,
   TopByCountryQuery,
   TopPerCountryQuery,
@@ -108,14 +118,9 @@ export class DuckDbStore implements DumpStore {
 
   async replaceHour(processed: ProcessedHour): Promise<void> {
     const hour = hourKey(processed.hour);
-    const { report } = processed;
-    let pageviews = 0;
-    for (const row of processed.pageviews) pageviews += row.views;
+    const state = hourState(processed);
     await this.#write(async (connection) => {
-      // Rows land in temporary tables first, so that the transaction holds only set-based statements.
-      await stage(connection, "pageview_staging", processed.pageviews, appendPageview);
-      await stage(connection, "actor_metrics_staging", processed.actorMetrics, appendActorMetrics);
-      await stage(connection, "actor_labels_staging", processed.automatedActors, appendLabel);
+      await stageHour(connection, processed);
       await inTransaction(connection, async () => {
         for (const table of HOUR_TABLES)
           await connection.run(`DELETE FROM ${table} WHERE hour = $hour`, { hour });
@@ -125,30 +130,78 @@ export class DuckDbStore implements DumpStore {
              SELECT $hour, project, language_variant, article, page_id, namespace_id, access_method, agent_type,
                referer_class, continent, country_code, views, $definitionVersion
              FROM pageview_staging
-             ORDER BY project, article, access_method, agent_type, country_code, referer_class`,
-          { hour, definitionVersion: report.definitionVersion },
+             ORDER BY ${PAGEVIEW_ORDER}`,
+          { hour, definitionVersion: state.definitionVersion },
         );
-        await connection.run("INSERT INTO actor_metrics_hourly SELECT $hour, * FROM actor_metrics_staging", {
-          hour,
-        });
-        await connection.run("INSERT INTO actor_labels_hourly SELECT $hour, * FROM actor_labels_staging", {
-          hour,
-        });
-        await connection.run(
-          `INSERT INTO hours VALUES ($hour, $definitionVersion, $rawFingerprint, $rawLines, $distinctLines,
-             $malformedLines, epoch_ms($processedAt::BIGINT), $pageviews)`,
-          {
-            hour,
-            definitionVersion: report.definitionVersion,
-            rawFingerprint: report.rawFingerprint,
-            rawLines: report.rawLines,
-            distinctLines: report.distinctLines,
-            malformedLines: report.malformedLines,
-            processedAt: report.processedAt.getTime(),
-            pageviews,
-          },
-        );
+        await insertActorRows(connection, hour, WHOLE_HOUR);
+        await insertHourState(connection, hour, state);
       });
+    });
+  }
+
+  /**
+   * One transaction: the share replaces its shard's earlier one and every share of another count,
+   * and when it is the last one missing, the shares' sums replace the hour.
+   */
+  async replaceHourPart(part: HourPart): Promise<boolean> {
+    const { shard, processed } = part;
+    checkShard(shard);
+    const hour = hourKey(processed.hour);
+    const state = hourState(processed);
+    const params = { hour, index: shard.index, count: shard.count };
+    return this.#write(async (connection) => {
+      await stageHour(connection, processed);
+      let completed: HourState | null = null;
+      await inTransaction(connection, async () => {
+        for (const table of SHARDED_TABLES) {
+          await connection.run(
+            `DELETE FROM ${table} WHERE hour = $hour AND (shard_count <> $count OR shard_index = $index)`,
+            params,
+          );
+        }
+        await connection.run(
+          `INSERT INTO pageview_hourly_parts
+             SELECT $hour, $index, $count, project, language_variant, article, page_id, namespace_id,
+               access_method, agent_type, referer_class, continent, country_code, views
+             FROM pageview_staging`,
+          params,
+        );
+        await insertActorRows(connection, hour, shard);
+        await insertHourState(connection, hour, state, shard);
+        const parts = await connection.runAndReadAll(
+          `SELECT ${STATE_COLUMNS}, shard_index FROM hour_parts WHERE hour = $hour AND shard_count = $count`,
+          { hour, count: shard.count },
+        );
+        completed = completedHour(
+          parts.getRows().map((row) => ({ ...toHourState(row), shardIndex: Number(row[8]) })),
+          shard.count,
+        );
+        if (completed === null) return;
+        await connection.run("DELETE FROM pageview_hourly WHERE hour = $hour", { hour });
+        await connection.run("DELETE FROM hours WHERE hour = $hour", { hour });
+        await connection.run(
+          `INSERT INTO pageview_hourly
+             SELECT hour, ${PAGEVIEW_KEY}, sum(views), $definitionVersion
+             FROM pageview_hourly_parts WHERE hour = $hour AND shard_count = $count
+             GROUP BY hour, ${PAGEVIEW_KEY}
+             ORDER BY ${PAGEVIEW_ORDER}`,
+          { hour, count: shard.count, definitionVersion: completed.definitionVersion },
+        );
+        await insertHourState(connection, hour, completed);
+      });
+      return completed !== null;
+    });
+  }
+
+  async hourPartStates(shard: ShardSpec): Promise<Map<string, HourState>> {
+    checkShard(shard);
+    return this.#readers.use(async (connection) => {
+      const result = await connection.runAndReadAll(
+        `SELECT ${STATE_COLUMNS} FROM hour_parts WHERE shard_index = $index AND shard_count = $count
+         ORDER BY hour`,
+        { index: shard.index, count: shard.count },
+      );
+      return new Map(result.getRows().map((row) => [hourTimestamp(row[0] as number), toHourState(row)]));
     });
   }
 
@@ -224,26 +277,8 @@ export class DuckDbStore implements DumpStore {
 
   hourStates(): Promise<Map<string, HourState>> {
     return this.#readers.use(async (connection) => {
-      const result = await connection.runAndReadAll(
-        `SELECT hour, definition_version, raw_fingerprint, raw_lines, distinct_lines, malformed_lines,
-           epoch_ms(processed_at), pageviews
-         FROM hours ORDER BY hour`,
-      );
-      const states = new Map<string, HourState>();
-      for (const row of result.getRows()) {
-        const hour = hourTimestamp(row[0] as number);
-        states.set(hour, {
-          hour,
-          definitionVersion: row[1] as string,
-          rawFingerprint: row[2] as string,
-          rawLines: Number(row[3]),
-          distinctLines: Number(row[4]),
-          malformedLines: Number(row[5]),
-          processedAt: new Date(Number(row[6])),
-          pageviews: Number(row[7]),
-        });
-      }
-      return states;
+      const result = await connection.runAndReadAll(`SELECT ${STATE_COLUMNS} FROM hours ORDER BY hour`);
+      return new Map(result.getRows().map((row) => [hourTimestamp(row[0] as number), toHourState(row)]));
     });
   }
 
@@ -252,7 +287,8 @@ export class DuckDbStore implements DumpStore {
     return this.#write(async (connection) => {
       let deleted = 0;
       await inTransaction(connection, async () => {
-        for (const table of ["actor_metrics_hourly", "actor_labels_hourly"]) {
+        // Shares are kept only to re-sum an hour when one is re-processed from the raw data.
+        for (const table of SHARDED_TABLES) {
           const result = await connection.run(`DELETE FROM ${table} WHERE hour < $before`, { before });
           deleted += result.rowsChanged;
         }
@@ -347,18 +383,83 @@ export class DuckDbStore implements DumpStore {
   }
 }
 
-/** Commits what `work` did, or rolls it all back and rethrows. */
-async function inTransaction(connection: DuckDBConnection, work: () => Promise<void>): Promise<void> {
-  await connection.run("BEGIN TRANSACTION");
-  try {
-    await work();
-    await connection.run("COMMIT");
-  } catch (error) {
-    // A failed COMMIT has already ended the transaction, and then ROLLBACK fails too: the first error
-    // is the one worth reporting.
-    await connection.run("ROLLBACK").catch(() => undefined);
-    throw error;
+/** pageview_hourly's key: every column but views and the definition version. */
+const PAGEVIEW_KEY = `project, language_variant, article, page_id, namespace_id, access_method, agent_type,
+  referer_class, continent, country_code`;
+/** How each hour of pageview_hourly is inserted, so that it is stored sorted. */
+const PAGEVIEW_ORDER = "project, article, access_method, agent_type, country_code, referer_class";
+/** The columns of `hours` (and of `hour_parts` after its shard columns), read by {@link toHourState}. */
+const STATE_COLUMNS = `hour, definition_version, raw_fingerprint, raw_lines, distinct_lines, malformed_lines,
+  epoch_ms(processed_at), pageviews`;
+
+function toHourState(row: readonly unknown[]): HourState {
+  return {
+    hour: hourTimestamp(row[0] as number),
+    definitionVersion: row[1] as string,
+    rawFingerprint: row[2] as string,
+    rawLines: Number(row[3]),
+    distinctLines: Number(row[4]),
+    malformedLines: Number(row[5]),
+    processedAt: new Date(Number(row[6])),
+    pageviews: Number(row[7]),
+  };
+}
+
+/** The `hours` row of a whole hour (or `hour_parts` row of a share). */
+function hourState(processed: ProcessedHour): HourState {
+  let pageviews = 0;
+  for (const row of processed.pageviews) pageviews += row.views;
+  return { hour: processed.hour, ...processed.report, pageviews };
+}
+
+/**
+ * Lands an hour's rows in the temporary tables, so that the transaction that moves them holds only
+ * set-based statements.
+ */
+async function stageHour(connection: DuckDBConnection, processed: ProcessedHour): Promise<void> {
+  await stage(connection, "pageview_staging", processed.pageviews, appendPageview);
+  await stage(connection, "actor_metrics_staging", processed.actorMetrics, appendActorMetrics);
+  await stage(connection, "actor_labels_staging", processed.automatedActors, appendLabel);
+}
+
+/** Moves the staged actor metrics and labels into the hour, as the shard's. */
+async function insertActorRows(connection: DuckDBConnection, hour: number, shard: ShardSpec): Promise<void> {
+  const params = { hour, index: shard.index, count: shard.count };
+  for (const [table, staging] of [
+    ["actor_metrics_hourly", "actor_metrics_staging"],
+    ["actor_labels_hourly", "actor_labels_staging"],
+  ]) {
+    await connection.run(
+      `INSERT INTO ${table} BY NAME
+         SELECT $hour AS hour, *, $index AS shard_index, $count AS shard_count FROM ${staging}`,
+      params,
+    );
   }
+}
+
+/** Writes the hour's row of `hours`, or with a shard, the shard's row of `hour_parts`. */
+async function insertHourState(
+  connection: DuckDBConnection,
+  hour: number,
+  state: HourState,
+  shard?: ShardSpec,
+): Promise<void> {
+  const [table, shardValues] = shard === undefined ? ["hours", ""] : ["hour_parts", "$index, $count,"];
+  await connection.run(
+    `INSERT INTO ${table} VALUES ($hour, ${shardValues} $definitionVersion, $rawFingerprint, $rawLines,
+       $distinctLines, $malformedLines, epoch_ms($processedAt::BIGINT), $pageviews)`,
+    {
+      hour,
+      ...(shard === undefined ? {} : { index: shard.index, count: shard.count }),
+      definitionVersion: state.definitionVersion,
+      rawFingerprint: state.rawFingerprint,
+      rawLines: state.rawLines,
+      distinctLines: state.distinctLines,
+      malformedLines: state.malformedLines,
+      processedAt: state.processedAt.getTime(),
+      pageviews: state.pageviews,
+    },
+  );
 }
 
 function appendPageview(appender: DuckDBAppender, row: PageviewHourlyRow): void {
