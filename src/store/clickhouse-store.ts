@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import type { ActorHourlyMetrics } from "../pipeline/actor-metrics.ts";
 import * as reads from "./clickhouse-reads.ts";
@@ -5,22 +6,28 @@ import {
   CLICKHOUSE_SCHEMA_VERSION,
   distributedDdl,
   distributedTable,
-  HOUR_TABLES,
   localTable,
+  SHARDED_TABLES,
+  type ShardPartition,
   shardDdl,
+  shardPartition,
+  versionDdl,
 } from "./clickhouse-schema.ts";
 import { refreshDayStatements } from "./clickhouse-serving.ts";
-import { sqlList, sqlValue } from "./clickhouse-sql.ts";
+import { sqlIdentifier, sqlList, sqlValue } from "./clickhouse-sql.ts";
+import { checkShard, completedHour, WHOLE_HOUR } from "./hour-parts.ts";
 import { dayKey, hourKey, hourTimestamp } from "./serving-keys.ts";
 import type {
   Availability,
   CountryArticle,
   CountryViews,
+  HourPart,
   HourState,
   LegacyPagecountsQuery,
   PerArticleQuery,
   ProcessedHour,
   SeriesQuery,
+  ShardSpec,
   Store,
   TopArticle,
   TopByCountryQuery,
@@ -54,6 +61,9 @@ const SIGNATURES_PER_QUERY = 2000;
  * and inserting the new rows (synchronously, through the Distributed tables): never counted twice, but
  * not atomic as DuckDB's is: a read during the replacement can see the hour missing or partly inserted.
  * The hour's `hours` row is written last, so a replacement that fails leaves the hour unprocessed.
+ * A shard's share of an hour drops and inserts only its own partitions; the hour it completes is
+ * swapped in per ClickHouse shard (REPLACE PARTITION), since workers in other processes may complete
+ * the same hour at the same moment.
  */
 export class ClickHouseStore implements Store {
   readonly #entry: ClickHouseClient;
@@ -122,24 +132,30 @@ export class ClickHouseStore implements Store {
   async #prepareSchema(cluster: string): Promise<void> {
     const versionTable = localTable(this.#database, "schema_version");
     for (const shard of this.#shards) {
-      for (const ddl of [...shardDdl(this.#database), ...distributedDdl(this.#database, cluster)]) {
-        await command(shard, ddl);
-      }
+      for (const ddl of versionDdl(this.#database)) await command(shard, ddl);
       const [row] = await select(shard, `SELECT count() AS n, max(version) AS version FROM ${versionTable}`);
       const version = Number(row?.version);
-      if (Number(row?.n) === 0) {
-        await command(
-          shard,
-          `INSERT INTO ${versionTable} (version) VALUES (${sqlValue(CLICKHOUSE_SCHEMA_VERSION)})`,
-        );
-      } else if (version > CLICKHOUSE_SCHEMA_VERSION) {
+      const empty = Number(row?.n) === 0;
+      if (!empty && version > CLICKHOUSE_SCHEMA_VERSION) {
         throw new ClickHouseStoreError(
           `The database ${this.#database} has schema version ${version}, written by a newer pageviews; this one ` +
             `reads version ${CLICKHOUSE_SCHEMA_VERSION}. Upgrade pageviews to use this store.`,
         );
-      } else if (version !== CLICKHOUSE_SCHEMA_VERSION) {
+      }
+      if (!empty && version !== CLICKHOUSE_SCHEMA_VERSION) {
         throw new ClickHouseStoreError(
-          `The database ${this.#database} has schema version ${version}, which this pageviews does not read.`,
+          `The database ${this.#database} has schema version ${version}, written by an earlier pageviews; this ` +
+            `one reads version ${CLICKHOUSE_SCHEMA_VERSION} and does not migrate ClickHouse databases. Drop it ` +
+            `(DROP DATABASE ${this.#database} on every shard) and load it again.`,
+        );
+      }
+      for (const ddl of [...shardDdl(this.#database), ...distributedDdl(this.#database, cluster)]) {
+        await command(shard, ddl);
+      }
+      if (empty) {
+        await command(
+          shard,
+          `INSERT INTO ${versionTable} (version) VALUES (${sqlValue(CLICKHOUSE_SCHEMA_VERSION)})`,
         );
       }
     }
@@ -147,73 +163,109 @@ export class ClickHouseStore implements Store {
 
   async replaceHour(processed: ProcessedHour): Promise<void> {
     const hour = hourKey(processed.hour);
-    const { report } = processed;
     // Refused before anything is dropped: ClickHouse has no constraint to stop it half-way.
-    let pageviews = 0;
-    for (const row of processed.pageviews) {
-      if (!Number.isSafeInteger(row.views) || row.views <= 0) {
-        throw new RangeError(
-          `A pageview_hourly row needs views > 0: ${row.project} ${row.article} ${row.views}`,
-        );
-      }
-      pageviews += row.views;
-    }
-    const definitionVersion = report.definitionVersion;
+    const state = hourState(processed);
     await this.#write(async () => {
       // `hours` first and last: while the hour is being replaced, it is not marked processed.
       for (const shard of this.#shards) {
-        for (const table of HOUR_TABLES) {
+        for (const table of ["hours", "pageview_hourly"]) {
           await command(
             shard,
-            `ALTER TABLE ${localTable(this.#database, table.name)} DROP PARTITION ${sqlValue(hour)}`,
+            `ALTER TABLE ${localTable(this.#database, table)} DROP PARTITION ${sqlValue(hour)}`,
           );
         }
       }
+      await this.#dropShardPartitions(await this.#shardPartitions(`hour = ${sqlValue(hour)}`));
       await this.#insert(
         "pageview_hourly",
-        processed.pageviews.map((row) => ({ hour, ...row, definition_version: definitionVersion })),
+        processed.pageviews.map((row) => ({ hour, ...row, definition_version: state.definitionVersion })),
       );
-      await this.#insert(
-        "actor_metrics_hourly",
-        processed.actorMetrics.map((m) => ({
-          hour,
-          actor_signature: m.actorSignature,
-          is_pageview: m.isPageview ? 1 : 0,
-          is_redirect_to_pageview: m.isRedirectToPageview ? 1 : 0,
-          ip_key: m.ipKey,
-          pageview_count: m.pageviewCount,
-          first_ts: m.firstTs,
-          last_ts: m.lastTs,
-          pageview_rate_per_min: m.pageviewRatePerMin,
-          nocookies: m.nocookies,
-          user_agent_length: m.userAgentLength,
-          distinct_pages_visited: m.distinctPagesVisited,
-          max_diff_ip_group_size: m.maxDiffIpGroupSize,
-          diff_ip_group_count: m.diffIpGroupCount,
-        })),
-      );
-      await this.#insert(
-        "actor_labels_hourly",
-        processed.automatedActors.map((actor) => ({
-          hour,
-          actor_signature: actor.actorSignature,
-          pageview_reason: actor.reasons.pageview ?? null,
-          redirect_to_pageview_reason: actor.reasons.redirect_to_pageview ?? null,
-        })),
-      );
-      await this.#insert("hours", [
-        {
-          hour,
-          definition_version: definitionVersion,
-          raw_fingerprint: report.rawFingerprint,
-          raw_lines: report.rawLines,
-          distinct_lines: report.distinctLines,
-          malformed_lines: report.malformedLines,
-          processed_at_ms: report.processedAt.getTime(),
-          pageviews,
-        },
-      ]);
+      await this.#insertActorRows(hour, processed, WHOLE_HOUR);
+      await this.#insert("hours", [hourRow(hour, state)]);
     });
+  }
+
+  /**
+   * Drops the shard's earlier share and those of other counts, inserts the share with its report
+   * last, and when the share was the last one missing, replaces the hour by the shares' sums.
+   */
+  async replaceHourPart(part: HourPart): Promise<boolean> {
+    const { shard, processed } = part;
+    checkShard(shard);
+    const hour = hourKey(processed.hour);
+    const state = hourState(processed);
+    return this.#write(async () => {
+      const stale = (await this.#shardPartitions(`hour = ${sqlValue(hour)}`)).filter(
+        (p) => p.count !== shard.count || p.index === shard.index,
+      );
+      await this.#dropShardPartitions([...stale, { hour, ...shard }]);
+      await this.#insert(
+        "pageview_hourly_parts",
+        processed.pageviews.map((row) => ({
+          hour,
+          shard_index: shard.index,
+          shard_count: shard.count,
+          ...row,
+        })),
+      );
+      await this.#insertActorRows(hour, processed, shard);
+      await this.#insert("hour_parts", [
+        { ...hourRow(hour, state), shard_index: shard.index, shard_count: shard.count },
+      ]);
+      const parts = await select(
+        this.#entry,
+        `SELECT ${STATE_COLUMNS}, shard_index FROM ${distributedTable(this.#database, "hour_parts")}
+         WHERE hour = ${sqlValue(hour)} AND shard_count = ${sqlValue(shard.count)}`,
+      );
+      const completed = completedHour(
+        parts.map((row) => ({ ...toHourState(row), shardIndex: Number(row.shard_index) })),
+        shard.count,
+      );
+      if (completed === null) return false;
+      await this.#completeHour(hour, shard.count, completed);
+      return true;
+    });
+  }
+
+  /**
+   * Replaces the hour in pageview_hourly, then in `hours`, each shard summing its own articles'
+   * shares. Each partition is replaced in one step (see {@link replacePartition}), so a process that
+   * completes the hour at the same time as this one leaves the same result, never both.
+   */
+  async #completeHour(hour: number, count: number, completed: HourState): Promise<void> {
+    const parts = localTable(this.#database, "pageview_hourly_parts");
+    await Promise.all(
+      this.#shards.map((shard) =>
+        replacePartition(shard, this.#database, "pageview_hourly", hour, (staging) =>
+          command(
+            shard,
+            `INSERT INTO ${staging} (hour, ${PAGEVIEW_KEY}, views, definition_version)
+             SELECT hour, ${PAGEVIEW_KEY}, sum(views), ${sqlValue(completed.definitionVersion)}
+             FROM ${parts} WHERE hour = ${sqlValue(hour)} AND shard_count = ${sqlValue(count)}
+             GROUP BY hour, ${PAGEVIEW_KEY}`,
+          ),
+        ),
+      ),
+    );
+    // The row lands on the first shard (wherever an earlier one was: every shard's partition is replaced).
+    await Promise.all(
+      this.#shards.map((shard, position) =>
+        replacePartition(shard, this.#database, "hours", hour, async (staging) => {
+          if (position === 0) await insertInto(shard, staging, [hourRow(hour, completed)]);
+        }),
+      ),
+    );
+  }
+
+  async hourPartStates(shard: ShardSpec): Promise<Map<string, HourState>> {
+    checkShard(shard);
+    const rows = await select(
+      this.#entry,
+      `SELECT ${STATE_COLUMNS} FROM ${distributedTable(this.#database, "hour_parts")}
+       WHERE shard_index = ${sqlValue(shard.index)} AND shard_count = ${sqlValue(shard.count)}
+       ORDER BY hour`,
+    );
+    return new Map(rows.map((row) => [hourTimestamp(Number(row.hour)), toHourState(row)]));
   }
 
   async refreshServing(days: readonly string[]): Promise<void> {
@@ -284,57 +336,24 @@ export class ClickHouseStore implements Store {
   async hourStates(): Promise<Map<string, HourState>> {
     const rows = await select(
       this.#entry,
-      `SELECT hour, definition_version, raw_fingerprint, raw_lines, distinct_lines, malformed_lines,
-         processed_at_ms, pageviews
-       FROM ${distributedTable(this.#database, "hours")} ORDER BY hour`,
+      `SELECT ${STATE_COLUMNS} FROM ${distributedTable(this.#database, "hours")} ORDER BY hour`,
     );
-    const states = new Map<string, HourState>();
-    for (const row of rows) {
-      const hour = hourTimestamp(Number(row.hour));
-      states.set(hour, {
-        hour,
-        definitionVersion: String(row.definition_version),
-        rawFingerprint: String(row.raw_fingerprint),
-        rawLines: Number(row.raw_lines),
-        distinctLines: Number(row.distinct_lines),
-        malformedLines: Number(row.malformed_lines),
-        processedAt: new Date(Number(row.processed_at_ms)),
-        pageviews: Number(row.pageviews),
-      });
-    }
-    return states;
+    return new Map(rows.map((row) => [hourTimestamp(Number(row.hour)), toHourState(row)]));
   }
 
   /** Counts the rows, then drops the hours' partitions on every shard. */
   async deleteActorDataBefore(hour: string): Promise<number> {
-    const before = hourKey(hour);
-    const tables = ["actor_metrics_hourly", "actor_labels_hourly"];
+    const before = `hour < ${sqlValue(hourKey(hour))}`;
     return this.#write(async () => {
       let deleted = 0;
-      for (const table of tables) {
+      for (const table of SHARDED_TABLES) {
         const [row] = await select(
           this.#entry,
-          `SELECT count() AS n FROM ${distributedTable(this.#database, table)} WHERE hour < ${sqlValue(before)}`,
+          `SELECT count() AS n FROM ${distributedTable(this.#database, table)} WHERE ${before}`,
         );
         deleted += Number(row?.n ?? 0);
       }
-      for (const shard of this.#shards) {
-        for (const table of tables) {
-          const partitions = await select(
-            shard,
-            `SELECT DISTINCT partition FROM system.parts
-             WHERE database = ${sqlValue(this.#database)} AND table = ${sqlValue(`${table}_local`)} AND active`,
-          );
-          for (const { partition } of partitions) {
-            const partitionHour = Number(partition);
-            if (!Number.isSafeInteger(partitionHour) || partitionHour >= before) continue;
-            await command(
-              shard,
-              `ALTER TABLE ${localTable(this.#database, table)} DROP PARTITION ${sqlValue(partitionHour)}`,
-            );
-          }
-        }
-      }
+      await this.#dropShardPartitions(await this.#shardPartitions(before));
       return deleted;
     });
   }
@@ -379,6 +398,73 @@ export class ClickHouseStore implements Store {
 
   readonly #select: reads.Select = (sql) => select(this.#entry, sql);
 
+  /** The partitions of the sharded tables that hold rows matching `where` (on hours), on any shard. */
+  async #shardPartitions(where: string): Promise<ShardPartition[]> {
+    const partitions = new Map<string, ShardPartition>();
+    for (const table of SHARDED_TABLES) {
+      const rows = await select(
+        this.#entry,
+        `SELECT DISTINCT hour, shard_count, shard_index FROM ${distributedTable(this.#database, table)}
+         WHERE ${where}`,
+      );
+      for (const row of rows) {
+        const partition = {
+          hour: Number(row.hour),
+          count: Number(row.shard_count),
+          index: Number(row.shard_index),
+        };
+        partitions.set(shardPartition(partition), partition);
+      }
+    }
+    return [...partitions.values()];
+  }
+
+  /** Drops these partitions of every sharded table on every shard (dropping a missing one does nothing). */
+  async #dropShardPartitions(partitions: readonly ShardPartition[]): Promise<void> {
+    const names = new Set(partitions.map(shardPartition));
+    for (const shard of this.#shards) {
+      for (const table of SHARDED_TABLES) {
+        for (const name of names) {
+          await command(shard, `ALTER TABLE ${localTable(this.#database, table)} DROP PARTITION ${name}`);
+        }
+      }
+    }
+  }
+
+  async #insertActorRows(hour: number, processed: ProcessedHour, shard: ShardSpec): Promise<void> {
+    const ofShard = { shard_index: shard.index, shard_count: shard.count };
+    await this.#insert(
+      "actor_metrics_hourly",
+      processed.actorMetrics.map((m) => ({
+        hour,
+        actor_signature: m.actorSignature,
+        is_pageview: m.isPageview ? 1 : 0,
+        is_redirect_to_pageview: m.isRedirectToPageview ? 1 : 0,
+        ip_key: m.ipKey,
+        pageview_count: m.pageviewCount,
+        first_ts: m.firstTs,
+        last_ts: m.lastTs,
+        pageview_rate_per_min: m.pageviewRatePerMin,
+        nocookies: m.nocookies,
+        user_agent_length: m.userAgentLength,
+        distinct_pages_visited: m.distinctPagesVisited,
+        max_diff_ip_group_size: m.maxDiffIpGroupSize,
+        diff_ip_group_count: m.diffIpGroupCount,
+        ...ofShard,
+      })),
+    );
+    await this.#insert(
+      "actor_labels_hourly",
+      processed.automatedActors.map((actor) => ({
+        hour,
+        actor_signature: actor.actorSignature,
+        pageview_reason: actor.reasons.pageview ?? null,
+        redirect_to_pageview_reason: actor.reasons.redirect_to_pageview ?? null,
+        ...ofShard,
+      })),
+    );
+  }
+
   /** Inserts through the Distributed table, synchronously: rows are on their shards when it returns. */
   async #insert(table: string, values: readonly Record<string, unknown>[]): Promise<void> {
     if (values.length === 0) return;
@@ -409,4 +495,86 @@ async function select(client: ClickHouseClient, sql: string): Promise<Record<str
 
 async function command(client: ClickHouseClient, sql: string): Promise<void> {
   await client.command({ query: sql });
+}
+
+/** Inserts rows straight into a table of one server (a local or staging table). */
+async function insertInto(
+  client: ClickHouseClient,
+  table: string,
+  values: readonly Record<string, unknown>[],
+): Promise<void> {
+  await client.insert({ table, values: values as Record<string, unknown>[], format: "JSONEachRow" });
+}
+
+/**
+ * Replaces a partition of one shard's local table with what `fill` inserts into a new, empty table of
+ * the same structure, named for this call only: `REPLACE PARTITION ... FROM` swaps the partition in one
+ * step, so readers never see it missing, and concurrent replacements leave one of their results.
+ */
+async function replacePartition(
+  client: ClickHouseClient,
+  database: string,
+  table: string,
+  partition: number,
+  fill: (staging: string) => Promise<void>,
+): Promise<void> {
+  const staging = `${sqlIdentifier(database)}.${sqlIdentifier(`${table}_completing_${randomBytes(6).toString("hex")}`)}`;
+  await command(client, `CREATE TABLE ${staging} AS ${localTable(database, table)}`);
+  try {
+    await fill(staging);
+    await command(
+      client,
+      `ALTER TABLE ${localTable(database, table)} REPLACE PARTITION ${sqlValue(partition)} FROM ${staging}`,
+    );
+  } finally {
+    await command(client, `DROP TABLE IF EXISTS ${staging}`);
+  }
+}
+
+/** pageview_hourly's key: every column but views and the definition version. */
+const PAGEVIEW_KEY = `project, language_variant, article, page_id, namespace_id, access_method, agent_type,
+  referer_class, continent, country_code`;
+
+/** The columns of `hours` (and of `hour_parts`), read by {@link toHourState}. */
+const STATE_COLUMNS = `hour, definition_version, raw_fingerprint, raw_lines, distinct_lines, malformed_lines,
+  processed_at_ms, pageviews`;
+
+function toHourState(row: Record<string, unknown>): HourState {
+  return {
+    hour: hourTimestamp(Number(row.hour)),
+    definitionVersion: String(row.definition_version),
+    rawFingerprint: String(row.raw_fingerprint),
+    rawLines: Number(row.raw_lines),
+    distinctLines: Number(row.distinct_lines),
+    malformedLines: Number(row.malformed_lines),
+    processedAt: new Date(Number(row.processed_at_ms)),
+    pageviews: Number(row.pageviews),
+  };
+}
+
+/** The `hours` row of a whole hour (or `hour_parts` row of a share); refuses a row of no views. */
+function hourState(processed: ProcessedHour): HourState {
+  let pageviews = 0;
+  for (const row of processed.pageviews) {
+    if (!Number.isSafeInteger(row.views) || row.views <= 0) {
+      throw new RangeError(
+        `A pageview_hourly row needs views > 0: ${row.project} ${row.article} ${row.views}`,
+      );
+    }
+    pageviews += row.views;
+  }
+  return { hour: processed.hour, ...processed.report, pageviews };
+}
+
+function hourRow(hour: number, state: HourState): Record<string, unknown> {
+  return {
+    hour,
+    definition_version: state.definitionVersion,
+    raw_fingerprint: state.rawFingerprint,
+    raw_lines: state.rawLines,
+    distinct_lines: state.distinctLines,
+    malformed_lines: state.malformedLines,
+    processed_at_ms: state.processedAt.getTime(),
+    pageviews: state.pageviews,
+  };
 }
