@@ -1,7 +1,12 @@
 import type { ActorRollup } from "../definition/actor-label.ts";
 import { epochMsToHour, HOUR_MS, hourToEpochMs } from "../hours.ts";
 import type { ActorObservation } from "./actor-observation.ts";
-import { type DiffIpFeatures, DiffIpGroupsBuilder, NO_DIFF_IP_FEATURES } from "./diff-ip-groups.ts";
+import {
+  type DiffEvidence,
+  type DiffIpFeatures,
+  DiffIpGroupsBuilder,
+  NO_DIFF_IP_FEATURES,
+} from "./diff-ip-groups.ts";
 
 /**
  * One actor's activity in one hour (Wikimedia's `webrequest_actor_metrics_hourly`), per
@@ -74,6 +79,11 @@ export class HourlyActorMetricsBuilder {
     if (o.userAgentLength > acc.userAgentLength) acc.userAgentLength = o.userAgentLength;
     if (o.pageTitle !== null) acc.pages = withPage(acc.pages, o.pageTitle);
     if (o.diffEvidence !== null) this.#diffs.add(o.ipKey, o.diffEvidence);
+  }
+
+  /** Diff evidence of another worker's actor: it only counts towards the diff-IP groups. */
+  addDiffEvidence(ipKey: string, evidence: DiffEvidence): void {
+    this.#diffs.add(ipKey, evidence);
   }
 
   build(hour: string): ActorHourlyMetrics[] {

@@ -60,14 +60,7 @@ export function observeActor(
   if (userAgent.includes(WEB_LIGHT)) return null;
   const ts = Math.floor(Date.parse(request.dt) / 1000);
   if (Number.isNaN(ts)) return null;
-  const signature = actorSignature({
-    ip: request.ip,
-    userAgent,
-    acceptLanguage: request.accept_language,
-    host: projectFamilyOf(request.uri_host),
-    uriQuery: request.uri_query,
-    xAnalytics: refined.xAnalytics,
-  });
+  const signature = requestActorSignature(request, refined.xAnalytics);
   if (signature === null) return null;
   const ipKey = hashIp(request.ip);
   return {
@@ -81,6 +74,18 @@ export function observeActor(
     pageTitle: refined.pageTitle,
     diffEvidence: diffEvidenceOf(request, refined),
   };
+}
+
+/** The request's `actor_signature_per_project_family`: what actor metrics and labels are keyed by. */
+export function requestActorSignature(request: RawRequest, xAnalytics: XAnalytics): string | null {
+  return actorSignature({
+    ip: request.ip,
+    userAgent: request.user_agent,
+    acceptLanguage: request.accept_language,
+    host: projectFamilyOf(request.uri_host),
+    uriQuery: request.uri_query,
+    xAnalytics,
+  });
 }
 
 /** Case-sensitive, as Spark's `LIKE '%weblight%'`. */
@@ -124,6 +129,11 @@ const NO_TITLE = "-";
 const HISTORY_ACTION = "action=history";
 /** Greedy: the last `title=` with a value, as Spark's `regexp_extract(referer, '.*title=([^&]+).*')`. */
 const REFERER_TITLE = /.*title=([^&]+)/;
+
+/** Whether a request can be diff evidence at all: the cheap test before refining it. */
+export function mayGiveDiffEvidence(request: RawRequest): boolean {
+  return request.uri_path === INDEX_PHP;
+}
 
 /**
  * Wikimedia's conditions, compared as its `LIKE`s do: the exact raw path `/w/index.php`, a query

@@ -1,14 +1,20 @@
 import { automatedActors } from "../definition/actor-label.ts";
 import type { RawRequest } from "../definition/types.ts";
 import { addHours, hourOf } from "../hours.ts";
-import { createRefiners, type RefineDependencies } from "../refine/refine.ts";
+import { createRefiners, type RefineDependencies, type Refined } from "../refine/refine.ts";
 import { parseCombinedLine } from "../sources/combined-log.ts";
 import { carriesXAnalytics, type InputFormat } from "../sources/index.ts";
 import { parseWebrequestLine } from "../sources/webrequest-json.ts";
-import type { ProcessedHour, Store } from "../store/store.ts";
+import type { ProcessedHour, ShardSpec, Store } from "../store/store.ts";
 import { HourlyActorMetricsBuilder, ROLLUP_WINDOW_HOURS, rollUp } from "./actor-metrics.ts";
-import { type IpHasher, observeActor } from "./actor-observation.ts";
+import {
+  type IpHasher,
+  mayGiveDiffEvidence,
+  observeActor,
+  type RefinedRequestFacts,
+} from "./actor-observation.ts";
 import { HourAggregate } from "./hour-aggregate.ts";
+import { shardOf } from "./shard.ts";
 
 /** Raw lines of one landed segment, with what is needed to read them again. */
 export interface SegmentLines {
@@ -32,17 +38,21 @@ export interface HourProcessor {
 export function createHourProcessor(options: {
   refineDependencies: RefineDependencies;
   hashIp: IpHasher;
-  store: Store;
+  /** Where the earlier hours' actor metrics are read, for the 24-hour rollup. */
+  store: Pick<Store, "actorMetrics">;
   definitionVersion: string;
+  /** Process only this shard's actors (see shard.ts); every request is this process's when absent. */
+  shard?: ShardSpec;
 }): HourProcessor {
-  const { refineDependencies, hashIp, store, definitionVersion } = options;
+  const { refineDependencies, hashIp, store, definitionVersion, shard } = options;
   const refiners = createRefiners(refineDependencies);
 
   return {
     async process(hour, segments) {
       // Wikimedia's refine drops exact-duplicate raw rows (a DISTINCT over every column); it also makes
-      // landing the same lines twice harmless. The lines are in memory anyway, so the set costs references.
-      const seen = new Set<string>();
+      // landing the same lines twice harmless. The lines are in memory anyway, so the map costs references.
+      // Each line maps to whether it is this shard's.
+      const seen = new Map<string, boolean>();
       // Readers request several pages, so one keyed hash per IP and hour is enough.
       const ipKeys = new Map<string, string>();
       const hashIpOnce = (ip: string) => {
@@ -59,34 +69,41 @@ export function createHourProcessor(options: {
       const aggregate = new HourAggregate();
       const pageviewsByAgent = new Map<string, number>();
       let rawLines = 0;
+      let distinctLines = 0;
 
       for await (const segment of segments) {
         const refine = refiners(carriesXAnalytics(segment.format));
         const parse = lineParser(segment);
         for (const line of segment.lines) {
-          rawLines++;
-          if (seen.has(line)) continue;
-          seen.add(line);
+          const seenOwn = seen.get(line);
+          if (seenOwn !== undefined) {
+            if (seenOwn) rawLines++;
+            continue;
+          }
           const request = parse(line);
           if (typeof request === "string" || hourOf(request.dt) !== hour) {
+            seen.set(line, true);
+            rawLines++;
+            distinctLines++;
             malformedLines++;
             continue;
           }
-          const { record, xAnalytics } = refine(request);
+          const own = shard === undefined || shardOf(request, shard.count) === shard.index;
+          seen.set(line, own);
+          if (!own) {
+            // Another worker's actor: only its diff views count here, towards the diff-IP groups.
+            if (!mayGiveDiffEvidence(request)) continue;
+            const observation = observeActor(request, refinedFacts(refine(request)), hashIpOnce);
+            if (observation?.diffEvidence)
+              metrics.addDiffEvidence(observation.ipKey, observation.diffEvidence);
+            continue;
+          }
+          rawLines++;
+          distinctLines++;
+          const refined = refine(request);
+          const { record } = refined;
           if (!record.is_pageview && !record.is_redirect_to_pageview) continue;
-          const observation = observeActor(
-            request,
-            {
-              isPageview: record.is_pageview,
-              isRedirectToPageview: record.is_redirect_to_pageview,
-              project: record.project,
-              pageTitle: record.article,
-              agentType: record.agent_type,
-              countryCode: record.country_code,
-              xAnalytics,
-            },
-            hashIpOnce,
-          );
+          const observation = observeActor(request, refinedFacts(refined), hashIpOnce);
           if (observation) metrics.add(observation);
           // pageview_hourly keeps pageviews with a project (redirects feed only the actor metrics).
           if (record.is_pageview && record.project) {
@@ -120,7 +137,7 @@ export function createHourProcessor(options: {
             definitionVersion,
             rawFingerprint: "",
             rawLines,
-            distinctLines: seen.size,
+            distinctLines,
             malformedLines,
             processedAt: new Date(),
           },
@@ -129,6 +146,18 @@ export function createHourProcessor(options: {
         automatedByReason,
       };
     },
+  };
+}
+
+function refinedFacts({ record, xAnalytics }: Refined): RefinedRequestFacts {
+  return {
+    isPageview: record.is_pageview,
+    isRedirectToPageview: record.is_redirect_to_pageview,
+    project: record.project,
+    pageTitle: record.article,
+    agentType: record.agent_type,
+    countryCode: record.country_code,
+    xAnalytics,
   };
 }
 
