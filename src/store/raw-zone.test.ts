@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RawZone } from "./raw-zone.ts";
+import { type RawSegment, RawZone } from "./raw-zone.ts";
 
 let dataDir: string;
 let zone: RawZone;
@@ -21,6 +21,26 @@ describe("RawZone", () => {
     const [listed] = await zone.segments("2026011510");
     expect(listed).toEqual(segment);
     expect(await zone.readLines(segment)).toEqual(lines);
+  });
+
+  it("keeps each shard worker's segments apart, and lists them all for a whole-hour reader", async () => {
+    const first = { index: 0, count: 2 };
+    const second = { index: 1, count: 2 };
+    await zone.land("2026011510", "webrequest", undefined, ["a", "diff view"], first);
+    await zone.land("2026011510", "webrequest", undefined, ["b", "diff view"], second);
+    const [ofFirst] = await zone.segments("2026011510", first);
+    expect(ofFirst).toMatchObject({ shard: first, lines: 2 });
+    expect(await zone.readLines(ofFirst as RawSegment)).toEqual(["a", "diff view"]);
+    expect(await zone.segments("2026011510", { index: 0, count: 3 })).toEqual([]);
+    expect((await zone.segments("2026011510")).map((segment) => segment.shard)).toEqual(
+      expect.arrayContaining([first, second]),
+    );
+    // A shard's fingerprint changes only with its own segments.
+    const before = await zone.fingerprint("2026011510", first);
+    await zone.land("2026011510", "webrequest", undefined, ["c"], second);
+    expect(await zone.fingerprint("2026011510", first)).toBe(before);
+    await zone.land("2026011510", "webrequest", undefined, ["c"], first);
+    expect(await zone.fingerprint("2026011510", first)).not.toBe(before);
   });
 
   it("keeps the format and host needed to read a combined log again", async () => {

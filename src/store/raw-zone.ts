@@ -5,14 +5,16 @@ import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
 import type { InputFormat } from "../sources/index.ts";
 import { syncDirectory } from "./durable-fs.ts";
+import type { ShardSpec } from "./store.ts";
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /**
  * One file of raw lines, as received, for one UTC hour. Its name says how to read it again
- * (format and, for combined logs, the host given with --host), how many lines it holds and a hash
- * of its content: `<format>~<host or ->~<lines>~<hash>.gz`.
+ * (format and, for combined logs, the host given with --host), how many lines it holds, a hash
+ * of its content and, when a shard worker landed it, the shard:
+ * `<format>~<host or ->~<lines>~<hash>[~<i>of<N>].gz`.
  */
 export interface RawSegment {
   hour: string;
@@ -22,9 +24,12 @@ export interface RawSegment {
   host: string | undefined;
   lines: number;
   bytes: number;
+  /** The worker that landed it (its lines and the diff views it needed); absent for a whole-hour ingest. */
+  shard: ShardSpec | undefined;
 }
 
-const SEGMENT_NAME = /^(webrequest|combined|vhost_combined)~([^~]+)~(\d+)~([0-9a-f]{16})\.gz$/;
+const SEGMENT_NAME =
+  /^(webrequest|combined|vhost_combined)~([^~]+)~(\d+)~([0-9a-f]{16})(?:~(\d+)of(\d+))?\.gz$/;
 const HOUR_DIR = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
@@ -50,10 +55,12 @@ export class RawZone {
     format: InputFormat,
     host: string | undefined,
     lines: readonly string[],
+    shard?: ShardSpec,
   ): Promise<RawSegment> {
     const content = Buffer.from(`${lines.join("\n")}\n`);
     const hash = createHash("sha256").update(content).digest("hex").slice(0, 16);
-    const name = `${format}~${host ?? "-"}~${lines.length}~${hash}.gz`;
+    const shardTag = shard === undefined ? "" : `~${shard.index}of${shard.count}`;
+    const name = `${format}~${host ?? "-"}~${lines.length}~${hash}${shardTag}.gz`;
     const dir = this.hourDir(hour);
     const path = join(dir, name);
     await mkdir(dir, { recursive: true });
@@ -68,7 +75,7 @@ export class RawZone {
     }
     await rename(temporary, path);
     await syncDirectory(dir);
-    return { hour, path, name, format, host, lines: lines.length, bytes: compressed.length };
+    return { hour, path, name, format, host, lines: lines.length, bytes: compressed.length, shard };
   }
 
   /** Hours that have raw data, ascending. */
@@ -84,13 +91,16 @@ export class RawZone {
     return hours.sort();
   }
 
-  /** The hour's segments, by name. Left-over temporary files of an interrupted landing are ignored. */
-  async segments(hour: string): Promise<RawSegment[]> {
+  /**
+   * The hour's segments, by name; only those a shard landed when given. Left-over temporary files of
+   * an interrupted landing are ignored.
+   */
+  async segments(hour: string, shard?: ShardSpec): Promise<RawSegment[]> {
     const dir = this.hourDir(hour);
     const segments: RawSegment[] = [];
     for (const name of (await listDir(dir)).sort()) {
       const match = SEGMENT_NAME.exec(name);
-      if (!match) continue;
+      if (!match || !landedBy(match, shard)) continue;
       const path = join(dir, name);
       const host = match[2] === "-" ? undefined : match[2];
       const { size } = await stat(path);
@@ -102,15 +112,24 @@ export class RawZone {
         host,
         lines: Number(match[3]),
         bytes: size,
+        shard: match[5] === undefined ? undefined : { index: Number(match[5]), count: Number(match[6]) },
       });
     }
     return segments;
   }
 
-  /** Identifies an hour's raw content: changes whenever a segment is added or removed. */
-  async fingerprint(hour: string): Promise<string> {
+  /**
+   * Identifies an hour's raw content (a shard's, when given): changes whenever a segment is added or
+   * removed.
+   */
+  async fingerprint(hour: string, shard?: ShardSpec): Promise<string> {
     // Names alone identify the content (they carry its hash), so no file needs a stat here.
-    const names = (await listDir(this.hourDir(hour))).filter((name) => SEGMENT_NAME.test(name)).sort();
+    const names = (await listDir(this.hourDir(hour)))
+      .filter((name) => {
+        const match = SEGMENT_NAME.exec(name);
+        return match !== null && landedBy(match, shard);
+      })
+      .sort();
     return createHash("sha256").update(names.join("\n")).digest("hex").slice(0, 16);
   }
 
@@ -130,6 +149,11 @@ export class RawZone {
     if ((await listDir(dayDir)).length === 0) await rm(dayDir, { recursive: true, force: true });
     return { segments };
   }
+}
+
+/** Every segment when no shard is given; else only those this shard landed. */
+function landedBy(match: RegExpExecArray, shard: ShardSpec | undefined): boolean {
+  return shard === undefined || (Number(match[5]) === shard.index && Number(match[6]) === shard.count);
 }
 
 async function listDir(dir: string): Promise<string[]> {
