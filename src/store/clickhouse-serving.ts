@@ -2,19 +2,24 @@ import { localTable } from "./clickhouse-schema.ts";
 import { sqlValue } from "./clickhouse-sql.ts";
 import { hoursOfDay } from "./serving-keys.ts";
 
+/** How one serving table's partition of a day is computed: `INSERT INTO <table> (columns) select`. */
+export interface DayRebuild {
+  table: string;
+  columns: string;
+  select: string;
+}
+
 /**
  * Rebuilding a day of the serving tables, run on every shard against its own rows: pageview_hourly is
  * sharded by article, so per-article sums are whole on one shard, and per-project or per-country sums
- * are partial sums that reads add up. Each table's day is one partition: dropped, then inserted again.
+ * are partial sums that reads add up. Each table's day is one partition, which the store swaps for the
+ * rebuilt one.
  */
-export function refreshDayStatements(database: string, day: number): string[] {
+export function dayRebuilds(database: string, day: number): DayRebuild[] {
   const { first, last } = hoursOfDay(day);
   const hourly = `${localTable(database, "pageview_hourly")}
     WHERE hour BETWEEN ${sqlValue(first)} AND ${sqlValue(last)}`;
-  const rebuild = (table: string, columns: string, select: string) => [
-    `ALTER TABLE ${localTable(database, table)} DROP PARTITION ${sqlValue(day)}`,
-    `INSERT INTO ${localTable(database, table)} (${columns}) ${select}`,
-  ];
+  const rebuild = (table: string, columns: string, select: string) => [{ table, columns, select }];
   return [
     ...rebuild(
       "per_article_daily",

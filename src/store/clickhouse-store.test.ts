@@ -135,8 +135,33 @@ describe.skipIf(clickHouseUnavailable() !== null)("ClickHouseStore", () => {
     );
     expect(await query(entry, "SELECT pageviews FROM pageviews_race.hours")).toBe("90");
     for (const url of shardUrls) {
-      expect(await query(url, "SELECT count() FROM system.tables WHERE name LIKE '%completing%'")).toBe("0");
+      expect(await query(url, "SELECT count() FROM system.tables WHERE name LIKE '%\\_swap\\_%'")).toBe("0");
     }
+  });
+
+  it("keeps a day's serving rows once when two processes refresh it at the same time", async () => {
+    const [first, second] = [
+      await openClickHouseStore("pageviews_refresh_race"),
+      await openClickHouseStore("pageviews_refresh_race"),
+    ];
+    try {
+      const rows = Array.from({ length: 30 }, (_, i) => pageviewRow({ article: `Page_${i}`, views: 3 }));
+      await first.replaceHour(processedHour(HOUR, rows));
+      for (let round = 0; round < 10; round++) {
+        await Promise.all([
+          first.refreshServing([HOUR.slice(0, 8)]),
+          second.refreshServing([HOUR.slice(0, 8)]),
+        ]);
+      }
+    } finally {
+      await first.close();
+      await second.close();
+    }
+    const [entry = ""] = (await testCluster()).shardUrls;
+    expect(
+      await query(entry, "SELECT sum(views), count() FROM pageviews_refresh_race.per_article_daily"),
+    ).toBe("90\t30");
+    expect(await query(entry, "SELECT sum(views) FROM pageviews_refresh_race.project_hourly")).toBe("90");
   });
 
   it("refuses a database written with a newer schema", async () => {

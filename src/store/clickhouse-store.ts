@@ -13,7 +13,7 @@ import {
   shardPartition,
   versionDdl,
 } from "./clickhouse-schema.ts";
-import { refreshDayStatements } from "./clickhouse-serving.ts";
+import { dayRebuilds } from "./clickhouse-serving.ts";
 import { sqlIdentifier, sqlList, sqlValue } from "./clickhouse-sql.ts";
 import { checkShard, completedHour, WHOLE_HOUR } from "./hour-parts.ts";
 import { dayKey, hourKey, hourTimestamp } from "./serving-keys.ts";
@@ -275,7 +275,12 @@ export class ClickHouseStore implements Store {
       for (const day of dayKeys) {
         await Promise.all(
           this.#shards.map(async (shard) => {
-            for (const sql of refreshDayStatements(this.#database, day)) await command(shard, sql);
+            // Swapped, not dropped and inserted: workers in other processes may refresh the same day.
+            for (const { table, columns, select } of dayRebuilds(this.#database, day)) {
+              await replacePartition(shard, this.#database, table, day, (staging) =>
+                command(shard, `INSERT INTO ${staging} (${columns}) ${select}`),
+              );
+            }
           }),
         );
       }
@@ -518,7 +523,7 @@ async function replacePartition(
   partition: number,
   fill: (staging: string) => Promise<void>,
 ): Promise<void> {
-  const staging = `${sqlIdentifier(database)}.${sqlIdentifier(`${table}_completing_${randomBytes(6).toString("hex")}`)}`;
+  const staging = `${sqlIdentifier(database)}.${sqlIdentifier(`${table}_swap_${randomBytes(6).toString("hex")}`)}`;
   await command(client, `CREATE TABLE ${staging} AS ${localTable(database, table)}`);
   try {
     await fill(staging);
