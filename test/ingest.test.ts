@@ -32,8 +32,8 @@ function writeLines(name: string, content: readonly string[]): string {
   return path;
 }
 
-function ingest(dataDir: string, ...inputs: string[]) {
-  const result = runPageviews(["ingest", "--data-dir", dataDir, ...inputs]);
+function ingest(dataDir: string, ...args: string[]) {
+  const result = runPageviews(["ingest", "--data-dir", dataDir, ...args]);
   if (result.status !== 0) throw new Error(`ingest failed (${result.status}):\n${result.stderr}`);
   return result;
 }
@@ -138,6 +138,36 @@ describe("pageviews ingest", () => {
     expect(result.stderr).toContain(missing);
     expect(existsSync(join(dataDir, "raw"))).toBe(false);
   });
+});
+
+describe("pageviews ingest --workers", () => {
+  it("stores the same hours and serves the same answers as one process", async () => {
+    const dataDir = freshDir("workers-2");
+    const result = ingest(dataDir, "--workers", "2", allFile);
+    expect(result.stderr).toMatch(/^lines read: 24000 /m);
+    expect(result.stderr).toMatch(/^hours updated: 4 \(2026011508 … 2026011511\)$/m);
+    expect(await dumpPageviewHourly(dataDir)).toBe(reference);
+    expect(await readServing(dataDir)).toEqual(await readServing(freshDir("reference")));
+  });
+
+  it("is exact after being killed and run again, with as many workers or another number", async () => {
+    for (const [delayMs, again] of [
+      [1500, "2"],
+      [2500, "3"],
+      [3500, "1"],
+    ] as const) {
+      const dataDir = freshDir(`workers-killed-${delayMs}`);
+      const child = startPageviews(["ingest", "--data-dir", dataDir, "--workers", "2", allFile]);
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      child.kill("SIGKILL");
+      await exited;
+      ingest(dataDir, "--workers", again, allFile);
+      expect(await dumpPageviewHourly(dataDir), `killed after ${delayMs} ms, then ${again} workers`).toBe(
+        reference,
+      );
+    }
+  }, 240_000);
 });
 
 describe("privacy", () => {

@@ -1,48 +1,129 @@
 import { mkdir } from "node:fs/promises";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError } from "commander";
+import { loadConfig } from "../config/load.ts";
 import { type IngestProgress, type IngestReport, ingest } from "../pipeline/ingest.ts";
+import { ingestWithWorkers } from "../pipeline/ingest-workers.ts";
+import { formatShardSpec, MAX_SHARDS, parseShardSpec } from "../pipeline/shard.ts";
 import { loadRefineDependencies } from "../refine/dependencies.ts";
 import { formatCounts } from "../refine/summary.ts";
-import { storePath } from "../store/data-dir.ts";
-import { DuckDbStore } from "../store/duckdb-store.ts";
+import { openStore } from "../service/open-store.ts";
 import { lockDataDir } from "../store/lock.ts";
 import { RawZone } from "../store/raw-zone.ts";
 import { loadSecretKey } from "../store/secret-key.ts";
+import type { ShardSpec, Store } from "../store/store.ts";
+import { addConfigOption } from "./config.ts";
 import { progressDisplay } from "./progress.ts";
 import { addInputOptions, type InputOptions } from "./refine.ts";
+import { addStoreOptions, type StoreFlags, storeFlagsOf } from "./store-options.ts";
 
 export function ingestCommand(): Command {
-  return addInputOptions(new Command("ingest"))
+  return addStoreOptions(addConfigOption(addInputOptions(new Command("ingest"))))
     .description(
       "Land raw logs, refine them, label automated agents, and update the hourly pageviews and serving tables",
     )
-    .addOption(new Option("--data-dir <dir>", "data directory").default("./data"))
+    .option("--data-dir <dir>", "data directory (default: ./data)")
     .option("--wait", "wait for another process writing to the data directory instead of refusing")
-    .action(async (inputs: string[], options: InputOptions & { dataDir: string; wait?: boolean }) => {
-      await mkdir(options.dataDir, { recursive: true });
-      const lock = await lockDataDir(options.dataDir, { wait: options.wait });
-      const store = await DuckDbStore.open(storePath(options.dataDir));
-      const display = progressDisplay();
-      try {
-        const report = await ingest(
-          inputs,
-          { format: options.format, host: options.host },
-          {
-            store,
-            rawZone: new RawZone(options.dataDir),
-            refineDependencies: loadRefineDependencies({ geoDatabase: options.geoDb }),
-            secretKey: await loadSecretKey(options.dataDir),
-            onProgress: (progress) => display.update(...describeProgress(progress)),
-          },
-        );
-        display.stop();
-        process.stderr.write(formatIngestReport(report));
-      } finally {
-        display.stop();
-        await store.close();
-        await lock.release();
-      }
+    .option(
+      "--workers <n>",
+      "split the work between this many worker threads, each taking a share of the actors (default: 1)",
+      positiveInteger,
+    )
+    .action(async (inputs: string[], options: IngestFlags & { workers?: number }) => {
+      await runIngest(inputs, options, { workers: options.workers ?? 1 });
     });
+}
+
+/**
+ * `pageviews worker --shard i/N`: one of N ingest processes, on as many machines, that share a store
+ * (ClickHouse). Each reads all the input, and lands and processes its own actors' lines.
+ */
+export function workerCommand(): Command {
+  return addStoreOptions(addConfigOption(addInputOptions(new Command("worker"))))
+    .description(
+      "Ingest as one of N workers (one per machine) writing to one ClickHouse store: each reads all the " +
+        "input and takes the lines of its share of the actors; an hour is stored once every worker has done its share",
+    )
+    .requiredOption(
+      "--shard <i/N>",
+      "this worker's number i (0 to N-1) and the number of workers N",
+      shardSpec,
+    )
+    .option("--data-dir <dir>", "this worker's data directory (raw zone, key) (default: ./data)")
+    .option("--wait", "wait for another process writing to the data directory instead of refusing")
+    .action(async (inputs: string[], options: IngestFlags & { shard: ShardSpec }) => {
+      await runIngest(inputs, options, { shard: options.shard });
+    });
+}
+
+type IngestFlags = InputOptions & StoreFlags & { dataDir?: string; wait?: boolean; config?: string };
+
+async function runIngest(
+  inputs: string[],
+  flags: IngestFlags,
+  how: { workers?: number; shard?: ShardSpec },
+): Promise<void> {
+  const config = loadConfig({
+    file: flags.config,
+    env: process.env,
+    flags: { dataDir: flags.dataDir, ...storeFlagsOf(flags) },
+  });
+  if (how.shard !== undefined && config.store.kind !== "clickhouse") {
+    throw new Error(
+      "pageviews worker writes to a store that the other workers write to at the same time: configure a " +
+        "ClickHouse store (--store clickhouse ..., see docs/scaling.md). On one machine, use " +
+        "pageviews ingest --workers N.",
+    );
+  }
+  const { dataDir } = config;
+  await mkdir(dataDir, { recursive: true });
+  const lock = await lockDataDir(dataDir, { wait: flags.wait });
+  const display = progressDisplay();
+  let store: Store | undefined;
+  try {
+    store = await openStore(config);
+    const options = { format: flags.format, host: flags.host, shard: how.shard };
+    const secretKey = await loadSecretKey(dataDir);
+    const rawZone = new RawZone(dataDir);
+    const onProgress = (progress: IngestProgress) => display.update(...describeProgress(progress));
+    const workers = how.workers ?? 1;
+    const report =
+      workers > 1
+        ? await ingestWithWorkers(
+            inputs,
+            options,
+            { workers, dataDir, geoDatabase: flags.geoDb, secretKey },
+            { store, rawZone, onProgress },
+          )
+        : await ingest(inputs, options, {
+            store,
+            rawZone,
+            refineDependencies: loadRefineDependencies({ geoDatabase: flags.geoDb }),
+            secretKey,
+            onProgress,
+          });
+    display.stop();
+    process.stderr.write(formatIngestReport(report, how.shard));
+  } finally {
+    display.stop();
+    await store?.close();
+    await lock.release();
+  }
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > MAX_SHARDS) {
+    throw new InvalidArgumentError(`A whole number from 1 to ${MAX_SHARDS}.`);
+  }
+  return number;
+}
+
+function shardSpec(value: string): ShardSpec {
+  try {
+    return parseShardSpec(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 export function describeProgress(progress: IngestProgress): [number | null, string] {
@@ -59,15 +140,23 @@ export function describeProgress(progress: IngestProgress): [number | null, stri
   ];
 }
 
-export function formatIngestReport(report: IngestReport): string {
+export function formatIngestReport(report: IngestReport, shard?: ShardSpec): string {
   const rate = report.seconds > 0 ? Math.round(report.linesRead / report.seconds) : 0;
   const lines = [
     `lines read: ${report.linesRead}  (${rate.toLocaleString("en-US")} lines/s, ${report.seconds.toFixed(2)} s)`,
+    ...(shard === undefined
+      ? []
+      : [`shard ${formatShardSpec(shard)}: lines of other shards' actors: ${report.linesOfOtherShards}`]),
     `malformed lines: ${report.malformed.total}`,
     ...report.malformed.formatLines(),
     `pageviews by agent type:${formatCounts(report.pageviewsByAgent, " none")}`,
     `automated pageviews by reason:${formatCounts(report.automatedByReason, " none")}`,
     `hours updated: ${report.hoursUpdated.length}${formatHours(report.hoursUpdated)}`,
+    ...(shard === undefined
+      ? []
+      : [
+          `hours completed (every shard's share stored): ${report.hoursCompleted.length}${formatHours(report.hoursCompleted)}`,
+        ]),
     `peak memory (RSS): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
   ];
   return `${lines.join("\n")}\n`;

@@ -3,7 +3,7 @@ import { configCommand } from "./config.ts";
 import { demoCommand } from "./demo.ts";
 import { dumpsCommand } from "./dumps.ts";
 import { generateCommand } from "./generate.ts";
-import { ingestCommand } from "./ingest.ts";
+import { ingestCommand, workerCommand } from "./ingest.ts";
 import { purgeCommand } from "./purge.ts";
 import { refineCommand } from "./refine.ts";
 import { serveCommand } from "./serve.ts";
@@ -15,6 +15,7 @@ export function buildProgram(): Command {
     .version(version)
     .addCommand(refineCommand())
     .addCommand(ingestCommand())
+    .addCommand(workerCommand())
     .addCommand(purgeCommand())
     .addCommand(serveCommand())
     .addCommand(configCommand())

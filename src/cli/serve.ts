@@ -1,10 +1,11 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { loadConfig } from "../config/load.ts";
-import { INGEST_FORMATS, LOG_LEVELS, STORE_KINDS } from "../config/schema.ts";
+import { INGEST_FORMATS, LOG_LEVELS } from "../config/schema.ts";
 import type { ConfigFlags } from "../config/sources.ts";
 import { MAX_RETENTION_DAYS } from "../pipeline/purge.ts";
 import { startService } from "../service/service.ts";
 import { addConfigOption } from "./config.ts";
+import { addStoreOptions, collect } from "./store-options.ts";
 import { version } from "./version.ts";
 
 /**
@@ -12,7 +13,7 @@ import { version } from "./version.ts";
  * docs/configuration.md); so no flag has a default here, or it would always win.
  */
 export function serveCommand(): Command {
-  return addConfigOption(new Command("serve"))
+  return addStoreOptions(addConfigOption(new Command("serve")))
     .description(
       "Run the system: the Pageview API at /api/rest_v1/metrics/..., continuous ingestion (--watch, POST " +
         "/ingest, --stdin) with hours processed as they close, the daily retention purge, and /healthz, " +
@@ -65,17 +66,6 @@ export function serveCommand(): Command {
       "--max-lag-minutes <n>",
       "/readyz fails when the newest processed hour is older than this (default: 90)",
     )
-    .addOption(
-      new Option("--store <kind>", "where processed data is stored (default: duckdb)").choices(STORE_KINDS),
-    )
-    .option("--store-url <url>", "clickhouse: HTTP URL of the server that takes reads and inserts")
-    .option("--store-database <name>", "clickhouse: the database (default: pageviews)")
-    .option("--store-cluster <name>", "clickhouse: the cluster, as named in the servers' remote_servers")
-    .option(
-      "--store-shard <url>",
-      "clickhouse: HTTP URL of one server of a shard; one per shard, repeatable",
-      collect,
-    )
     .option(
       "--now <iso>",
       "start the clock at this time instead of the real one (for tests and replays)",
@@ -105,11 +95,6 @@ export function stopOnSignals(stop: () => Promise<void>): Promise<void> {
     process.once("SIGTERM", onSignal);
     process.once("SIGINT", onSignal);
   });
-}
-
-/** A repeatable flag's values in order. No default: an absent flag leaves the setting to the file or env. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 function isoTime(value: string): Date {

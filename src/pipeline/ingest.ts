@@ -6,15 +6,16 @@ import type { RefineDependencies } from "../refine/refine.ts";
 import { type InputFormat, openSource, type SourceOptions } from "../sources/index.ts";
 import { MalformedTally } from "../sources/malformed-tally.ts";
 import type { RawSegment, RawZone } from "../store/raw-zone.ts";
-import type { HourState, Store } from "../store/store.ts";
+import type { HourState, ShardSpec, Store } from "../store/store.ts";
 import { ROLLUP_WINDOW_HOURS } from "./actor-metrics.ts";
-import type { IpHasher } from "./actor-observation.ts";
+import { type IpHasher, mayGiveDiffEvidence } from "./actor-observation.ts";
 import {
   createHourProcessor,
   type HourOutcome,
   type HourProcessor,
   type SegmentLines,
 } from "./process-hour.ts";
+import { shardOf } from "./shard.ts";
 
 export interface IngestProgress {
   phase: "reading" | "processing";
@@ -30,14 +31,31 @@ export interface IngestReport {
   linesRead: number;
   bytesRead: number;
   malformed: MalformedTally;
+  /** With a shard: lines of other shards' actors, left to them. */
+  linesOfOtherShards: number;
+  /** Hours processed (with a shard: hours whose share was written). */
   hoursUpdated: string[];
+  /** Hours stored whole: all of them, or with a shard, those whose last share this run wrote. */
+  hoursCompleted: string[];
   pageviewsByAgent: Map<string, number>;
   automatedByReason: Map<string, number>;
   seconds: number;
 }
 
+/** The store methods an ingest calls (a worker thread calls them through messages). */
+export type IngestStore = Pick<
+  Store,
+  | "hourStates"
+  | "hourPartStates"
+  | "actorMetrics"
+  | "replaceHour"
+  | "replaceHourPart"
+  | "refreshServing"
+  | "compact"
+>;
+
 export interface IngestContext {
-  store: Store;
+  store: IngestStore;
   rawZone: RawZone;
   refineDependencies: RefineDependencies;
   secretKey: Buffer;
@@ -48,6 +66,11 @@ export interface IngestOptions extends Omit<SourceOptions, "format"> {
   format: SourceOptions["format"];
   /** Raw bytes held in memory before they are landed; bounds the memory an ingest uses. */
   bufferBytes?: number;
+  /**
+   * Ingest as one of several workers: only this shard's actors are landed and processed (with the
+   * other shards' diff views, which their labels share), and hours are stored as shares.
+   */
+  shard?: ShardSpec;
 }
 
 const DEFAULT_BUFFER_BYTES = 128 * 2 ** 20;
@@ -69,7 +92,9 @@ export async function ingest(
   context: IngestContext,
 ): Promise<IngestReport> {
   const started = performance.now();
-  const run = new IngestRun(options, context, await context.store.hourStates());
+  const { store } = context;
+  const states = options.shard ? await store.hourPartStates(options.shard) : await store.hourStates();
+  const run = new IngestRun(options, context, states);
   // Every input is opened before anything is landed, so that a missing file changes nothing.
   const sources = [];
   for (const input of inputs) sources.push(await openSource(input, options));
@@ -99,7 +124,9 @@ class IngestRun {
     linesRead: 0,
     bytesRead: 0,
     malformed: new MalformedTally(),
+    linesOfOtherShards: 0,
     hoursUpdated: [],
+    hoursCompleted: [],
     pageviewsByAgent: new Map(),
     automatedByReason: new Map(),
     seconds: 0,
@@ -115,6 +142,9 @@ class IngestRun {
   private readonly toReprocess = new Set<string>();
   /** When each hour was last processed in this run (a counter), to find hours whose labels went stale. */
   private readonly processedAt = new Map<string, number>();
+  /** Hours stored whole by this run (with a shard: completed by this run's share). */
+  private readonly completed = new Set<string>();
+  private readonly shard: ShardSpec | undefined;
   private processings = 0;
   /** The latest timestamp read (normalised ISO text compares in time order). */
   private latestDt = "";
@@ -131,11 +161,13 @@ class IngestRun {
     private readonly states: Map<string, HourState>,
   ) {
     this.bufferLimit = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
+    this.shard = options.shard;
     this.processor = createHourProcessor({
       refineDependencies: context.refineDependencies,
       hashIp: ipHasher(context.secretKey),
       store: context.store,
       definitionVersion: currentDefinition.version,
+      shard: options.shard,
     });
   }
 
@@ -158,8 +190,15 @@ class IngestRun {
     const buffers = this.closed.has(hour) ? this.late : this.open;
     let buffer = buffers.get(hour);
     if (buffer === undefined) {
+      // Made even when no line is this shard's: every shard writes a share of every hour it reads.
       buffer = new Map();
       buffers.set(hour, buffer);
+    }
+    this.noteTime(request.dt);
+    const shard = this.shard;
+    if (shard && shardOf(request, shard.count) !== shard.index && !mayGiveDiffEvidence(request)) {
+      this.report.linesOfOtherShards++;
+      return;
     }
     const key = `${format} ${host ?? ""}`;
     let part = buffer.get(key);
@@ -170,9 +209,12 @@ class IngestRun {
     // Only the line is kept: parsed requests take twice its memory, and parsing again is cheap.
     part.lines.push(raw);
     this.bufferedBytes += raw.length;
-    if (request.dt > this.latestDt) {
-      this.latestDt = request.dt;
-      this.latestMs = Date.parse(request.dt);
+  }
+
+  private noteTime(dt: string): void {
+    if (dt > this.latestDt) {
+      this.latestDt = dt;
+      this.latestMs = Date.parse(dt);
     }
   }
 
@@ -200,12 +242,18 @@ class IngestRun {
     await this.landLate();
     const { rawZone, store } = this.context;
     // Late lines, and hours landed by an earlier run that was killed before it processed them.
-    const rawHours = new Set(await rawZone.hours());
+    const rawHours = new Set<string>();
+    for (const hour of await rawZone.hours()) {
+      // A shard re-processes only hours it landed lines in (hours read without a line of its own got
+      // their empty share when they closed).
+      if (this.shard === undefined || (await rawZone.segments(hour, this.shard)).length > 0)
+        rawHours.add(hour);
+    }
     for (const hour of rawHours) {
       if (!this.processedAt.has(hour) && !(await this.isUpToDate(hour))) this.toReprocess.add(hour);
     }
     for (const hour of [...this.toReprocess].sort()) {
-      await this.process(hour, readSegments(rawZone, await rawZone.segments(hour)));
+      await this.process(hour, readSegments(rawZone, await rawZone.segments(hour, this.shard)));
     }
     // The automated labels of an hour read the actor metrics of the 23 before it: an hour stored
     // before one of those changed is processed again.
@@ -218,15 +266,16 @@ class IngestRun {
       }
     }
     for (const hour of [...stale].filter((hour) => rawHours.has(hour)).sort()) {
-      await this.process(hour, readSegments(rawZone, await rawZone.segments(hour)));
+      await this.process(hour, readSegments(rawZone, await rawZone.segments(hour, this.shard)));
     }
     this.emit("processing");
     this.report.hoursUpdated = [...this.outcomes.keys()].sort();
+    this.report.hoursCompleted = [...this.completed].sort();
     for (const outcome of this.outcomes.values()) {
       addCounts(this.report.pageviewsByAgent, outcome.pageviewsByAgent);
       addCounts(this.report.automatedByReason, outcome.automatedByReason);
     }
-    const days = new Set(this.report.hoursUpdated.map(dayOf));
+    const days = new Set(this.report.hoursCompleted.map(dayOf));
     await store.refreshServing([...days].sort());
     // Re-sorts months that changed since they closed, so one article's year stays a point read.
     if (days.size > 0) await store.compact();
@@ -240,7 +289,9 @@ class IngestRun {
     this.closed.add(hour);
     const { rawZone } = this.context;
     const fresh =
-      !this.states.has(hour) && !this.spilled.has(hour) && (await rawZone.segments(hour)).length === 0;
+      !this.states.has(hour) &&
+      !this.spilled.has(hour) &&
+      (await rawZone.segments(hour, this.shard)).length === 0;
     // Compression runs on libuv's threads while the hour is processed here; the hour is stored only
     // once its raw lines are safely landed.
     const landing = this.land(hour, buffer);
@@ -249,7 +300,7 @@ class IngestRun {
     } else {
       await landing;
       if (!(await this.isUpToDate(hour)))
-        await this.process(hour, readSegments(rawZone, await rawZone.segments(hour)));
+        await this.process(hour, readSegments(rawZone, await rawZone.segments(hour, this.shard)));
     }
   }
 
@@ -263,13 +314,15 @@ class IngestRun {
 
   private async land(hour: string, buffer: HourBuffer): Promise<void> {
     for (const part of buffer.values()) {
-      await this.context.rawZone.land(hour, part.format, part.host, part.lines);
+      await this.context.rawZone.land(hour, part.format, part.host, part.lines, this.shard);
       for (const line of part.lines) this.bufferedBytes -= line.length;
     }
   }
 
   private async isUpToDate(hour: string): Promise<boolean> {
-    return this.states.get(hour)?.rawFingerprint === (await this.context.rawZone.fingerprint(hour));
+    return (
+      this.states.get(hour)?.rawFingerprint === (await this.context.rawZone.fingerprint(hour, this.shard))
+    );
   }
 
   /** Processes an hour and stores it, once `landing` (of its raw lines) is done. */
@@ -280,8 +333,15 @@ class IngestRun {
   ): Promise<void> {
     const outcome = await this.processor.process(hour, segments);
     await landing;
-    outcome.processed.report.rawFingerprint = await this.context.rawZone.fingerprint(hour);
-    await this.context.store.replaceHour(outcome.processed);
+    const { rawZone, store } = this.context;
+    const { processed } = outcome;
+    processed.report.rawFingerprint = await rawZone.fingerprint(hour, this.shard);
+    if (this.shard === undefined) {
+      await store.replaceHour(processed);
+      this.completed.add(hour);
+    } else if (await store.replaceHourPart({ shard: this.shard, processed })) {
+      this.completed.add(hour);
+    }
     // Only the counts are kept: the hour's rows and actor metrics are in the store now.
     this.outcomes.set(hour, {
       pageviewsByAgent: outcome.pageviewsByAgent,
