@@ -84,7 +84,7 @@ export function decodeMessages(
 
 function decodeMessage(
   value: Buffer | null,
-): Pick<SourceRecord & { kind: "request" }, "request" | "raw"> | string {
+): Pick<Extract<SourceRecord, { kind: "request" }>, "request" | "raw"> | string {
   if (value === null) return "message without a value";
   if (value.length > DEFAULT_MAX_LINE_BYTES) {
     return `message is ${value.length} bytes, longer than the ${DEFAULT_MAX_LINE_BYTES}-byte line limit`;
