@@ -16,7 +16,7 @@ export function serveCommand(): Command {
   return addStoreOptions(addConfigOption(new Command("serve")))
     .description(
       "Run the system: the Pageview API at /api/rest_v1/metrics/..., continuous ingestion (--watch, POST " +
-        "/ingest, --stdin) with hours processed as they close, the daily retention purge, and /healthz, " +
+        "/ingest, --stdin, --kafka-brokers) with hours processed as they close, the daily retention purge, and /healthz, " +
         "/readyz and /metrics",
     )
     .option("--data-dir <dir>", "data directory (default: ./data)")
@@ -57,6 +57,16 @@ export function serveCommand(): Command {
       "a MaxMind GeoIP2/GeoLite2 Country or City database instead of the bundled one",
     )
     .option("--grace-minutes <n>", "minutes after its end an hour waits for late lines (default: 10)")
+    .option(
+      "--kafka-brokers <host:port,...>",
+      "consume webrequest JSON messages from these Kafka brokers, comma-separated (default: none)",
+    )
+    .option("--kafka-topic <topic>", "the Kafka topic of webrequest messages (default: webrequest)")
+    .option("--kafka-group <id>", "the Kafka consumer group (default: pageviews)")
+    .option(
+      "--kafka-from-beginning",
+      "a consumer group without committed offsets starts at the oldest message kept, not the next one",
+    )
     .option(
       "--retention-days <n>",
       `days of raw requests and actor metrics to keep, 1 to ${MAX_RETENTION_DAYS} (default: ${MAX_RETENTION_DAYS})`,

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from "ajv";
 import {
+  BROKER_PATTERN,
   CONFIG_SCHEMA,
   DEFAULT_CONFIG,
   HTTP_URL_PATTERN,
@@ -81,7 +82,7 @@ function describe(error: ErrorObject, keys: string[], candidate: unknown): { key
 /** What a setting accepts, in words: "an integer from 0 to 65535". */
 export function expectation(schema: SettingSchema): string {
   const orNull = schema.nullable ? ", or null" : "";
-  if (schema.enum) return `one of ${schema.enum.join(", ")}${orNull}`;
+  if (schema.enum) return `one of ${schema.enum.filter((value) => value !== null).join(", ")}${orNull}`;
   if (schema.pattern === TIME_OF_DAY_PATTERN) return `a UTC time of day as HH:MM${orNull}`;
   if (schema.pattern === HTTP_URL_PATTERN) return `an http:// or https:// URL${orNull}`;
   switch (schema.type) {
@@ -94,7 +95,9 @@ export function expectation(schema: SettingSchema): string {
       const items =
         schema.items?.pattern === HTTP_URL_PATTERN
           ? "http:// or https:// URLs"
-          : 'file name patterns (non-empty, without "/")';
+          : schema.items?.pattern === BROKER_PATTERN
+            ? "brokers as host:port"
+            : 'file name patterns (non-empty, without "/")';
       return `${list} of ${items}${orNull}`;
     }
     case "integer": {
@@ -112,7 +115,10 @@ export function expectation(schema: SettingSchema): string {
  * together. Each problem is prefixed by the source of the setting that asks for the others.
  */
 export function checkCombination(config: PageviewsConfig, sources: Record<SettingPath, string>): string[] {
-  const { store } = config;
+  return [...checkStore(config, sources), ...checkKafka(config, sources)];
+}
+
+function checkStore({ store }: PageviewsConfig, sources: Record<SettingPath, string>): string[] {
   if (store.kind !== "clickhouse") return [];
   const missing = [
     ...(store.url === null ? ["store.url"] : []),
@@ -123,6 +129,19 @@ export function checkCombination(config: PageviewsConfig, sources: Record<Settin
   return [
     `${sources["store.kind"]}: store.kind clickhouse needs store.url, store.cluster and store.shards ` +
       `(one URL per shard); not set: ${missing.join(", ")}`,
+  ];
+}
+
+function checkKafka({ kafka }: PageviewsConfig, sources: Record<SettingPath, string>): string[] {
+  if (kafka.saslMechanism === null) return [];
+  const missing = [
+    ...(kafka.saslUsername === null ? ["kafka.saslUsername"] : []),
+    ...(kafka.saslPassword === null ? ["kafka.saslPassword"] : []),
+  ];
+  if (missing.length === 0) return [];
+  return [
+    `${sources["kafka.saslMechanism"]}: kafka.saslMechanism ${kafka.saslMechanism} needs ` +
+      `kafka.saslUsername and kafka.saslPassword; not set: ${missing.join(", ")}`,
   ];
 }
 

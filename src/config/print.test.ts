@@ -52,6 +52,21 @@ describe("formatEffectiveConfig", () => {
     expect(withPasswords).toContain("shards: [http://reader:***@ch1:8123, http://ch2:8123]");
   });
 
+  it("hides the Kafka SASL password", () => {
+    const printed = formatEffectiveConfig(
+      resolveConfig({
+        env: {
+          PAGEVIEWS_KAFKA_SASL_MECHANISM: "scram-sha-512",
+          PAGEVIEWS_KAFKA_SASL_USERNAME: "pageviews",
+          PAGEVIEWS_KAFKA_SASL_PASSWORD: "hunter2",
+        },
+      }),
+    );
+    expect(printed).not.toContain("hunter2");
+    expect(printed).toMatch(/^ {2}saslPassword: "\*\*\*" +# PAGEVIEWS_KAFKA_SASL_PASSWORD$/m);
+    expect(printed).toMatch(/^ {2}saslUsername: pageviews +# PAGEVIEWS_KAFKA_SASL_USERNAME$/m);
+  });
+
   it("shows an unset token as null", () => {
     expect(formatEffectiveConfig(resolveConfig({ env: {} }))).toMatch(/^ {2}token: null +# default$/m);
   });

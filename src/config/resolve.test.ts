@@ -145,6 +145,45 @@ describe("resolveConfig: precedence", () => {
     });
   });
 
+  describe("of the Kafka source", () => {
+    it("takes its brokers comma-separated from a flag or the environment", () => {
+      const { config, sources } = resolveConfig({
+        env: { PAGEVIEWS_KAFKA_GROUP_ID: "pageviews-eqiad" },
+        flags: { kafkaBrokers: "kafka1:9092, kafka2:9092", kafkaTopic: "webrequest_text" },
+      });
+      expect(config.kafka).toMatchObject({
+        brokers: ["kafka1:9092", "kafka2:9092"],
+        topic: "webrequest_text",
+        groupId: "pageviews-eqiad",
+        fromBeginning: false,
+      });
+      expect(sources).toMatchObject({
+        "kafka.brokers": "--kafka-brokers",
+        "kafka.groupId": "PAGEVIEWS_KAFKA_GROUP_ID",
+      });
+      expect(resolveConfig({ env: {}, flags: { kafkaGroup: "g" } }).config.kafka.groupId).toBe("g");
+    });
+
+    it("refuses a SASL mechanism without its user name and password", () => {
+      expect(
+        problemsOf({
+          env: {},
+          flags: {},
+          file: yamlFile("kafka:\n  saslMechanism: plain\n  saslUsername: pv\n"),
+        }),
+      ).toEqual([
+        "pageviews.config.yaml: kafka.saslMechanism plain needs kafka.saslUsername and kafka.saslPassword; " +
+          "not set: kafka.saslPassword",
+      ]);
+    });
+
+    it("names the broker that is not host:port", () => {
+      expect(problemsOf({ env: { PAGEVIEWS_KAFKA_BROKERS: "kafka1:9092,kafka2" } })).toEqual([
+        'PAGEVIEWS_KAFKA_BROKERS: kafka.brokers must be a list of brokers as host:port (got ["kafka1:9092","kafka2"])',
+      ]);
+    });
+  });
+
   it("reads a JSON file as well as a YAML one", () => {
     const json = { name: "pageviews.config.json", text: '{"retention": {"days": 30, "purgeAt": "04:00"}}' };
     expect(resolveConfig({ file: json, env: {} }).config.retention).toEqual({ days: 30, purgeAt: "04:00" });

@@ -33,6 +33,17 @@ describe("the configuration schema", () => {
         geoDb: null,
         graceMinutes: 10,
       },
+      kafka: {
+        brokers: [],
+        topic: "webrequest",
+        groupId: "pageviews",
+        clientId: "pageviews",
+        fromBeginning: false,
+        ssl: false,
+        saslMechanism: null,
+        saslUsername: null,
+        saslPassword: null,
+      },
       retention: { days: 90, purgeAt: "03:15" },
       readiness: { maxLagMinutes: 90 },
       store: { kind: "duckdb", url: null, database: "pageviews", cluster: null, shards: [] },
@@ -72,6 +83,12 @@ describe("the configuration schema", () => {
     ["store.cluster", { store: { cluster: "" } }],
     ["store.shards", { store: { shards: "http://ch1:8123" } }],
     ["store.shards", { store: { shards: ["http://ch1:8123", "tcp://ch2:9000"] } }],
+    ["kafka.brokers", { kafka: { brokers: "kafka1:9092" } }],
+    ["kafka.brokers", { kafka: { brokers: ["kafka1"] } }],
+    ["kafka.brokers", { kafka: { brokers: ["kafka://kafka1:9092"] } }],
+    ["kafka.brokers", { kafka: { brokers: ["kafka1:9092", "kafka 2:9092"] } }],
+    ["kafka.topic", { kafka: { topic: "" } }],
+    ["kafka.saslMechanism", { kafka: { saslMechanism: "gssapi" } }],
   ])("refuses a bad %s: %j", (key, settings) => {
     const problems = checkLayer("file", settings);
     expect(problems).toHaveLength(1);
@@ -91,6 +108,8 @@ describe("the configuration schema", () => {
     { retention: { purgeAt: "00:00" } },
     { store: { kind: "clickhouse", url: "https://ch1.example.org/", cluster: "pageviews" } },
     { store: { shards: ["http://ch1:8123", "http://10.0.0.2:8123/"], database: "views" } },
+    { kafka: { brokers: ["kafka1001.eqiad.wmnet:9092", "10.0.0.3:9093"], topic: "webrequest_text" } },
+    { kafka: { saslMechanism: "scram-sha-512", saslUsername: "pageviews", saslPassword: "s3cret" } },
   ])("accepts %j", (settings) => {
     expect(checkLayer("file", settings)).toEqual([]);
   });

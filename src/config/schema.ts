@@ -71,10 +71,30 @@ export interface StoreConfig {
   shards: readonly string[];
 }
 
+export const KAFKA_SASL_MECHANISMS = ["plain", "scram-sha-256", "scram-sha-512"] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
+/** The Kafka source: webrequest JSON messages (varnishkafka's) consumed as a consumer group. */
+export interface KafkaConfig {
+  /** Bootstrap brokers, `host:port`; none leaves the Kafka source off. */
+  brokers: readonly string[];
+  topic: string;
+  /** The consumer group, whose committed offsets say what was landed. */
+  groupId: string;
+  clientId: string;
+  /** Where a group without committed offsets starts: the oldest message kept, or the next one. */
+  fromBeginning: boolean;
+  ssl: boolean;
+  saslMechanism: KafkaSaslMechanism | null;
+  saslUsername: string | null;
+  saslPassword: string | null;
+}
+
 export interface PageviewsConfig {
   dataDir: string;
   server: ServerConfig;
   ingest: IngestConfig;
+  kafka: KafkaConfig;
   retention: RetentionConfig;
   readiness: ReadinessConfig;
   store: StoreConfig;
@@ -104,6 +124,17 @@ export const DEFAULT_CONFIG: PageviewsConfig = {
     geoDb: null,
     graceMinutes: 10,
   },
+  kafka: {
+    brokers: [],
+    topic: "webrequest",
+    groupId: "pageviews",
+    clientId: "pageviews",
+    fromBeginning: false,
+    ssl: false,
+    saslMechanism: null,
+    saslUsername: null,
+    saslPassword: null,
+  },
   retention: { days: DEFAULT_RETENTION_DAYS, purgeAt: "03:15" },
   readiness: { maxLagMinutes: 90 },
   store: { kind: "duckdb", url: null, database: "pageviews", cluster: null, shards: [] },
@@ -116,10 +147,14 @@ export interface SettingSchema {
   minLength?: number;
   minimum?: number;
   maximum?: number;
-  enum?: readonly string[];
+  /** The values allowed; a nullable setting's list holds null too (as ajv's `nullable` requires). */
+  enum?: readonly (string | null)[];
   pattern?: string;
-  /** The items of a list: file name patterns or HTTP URLs. */
-  items?: { type: "string"; pattern: typeof FILE_NAME_PATTERN | typeof HTTP_URL_PATTERN };
+  /** The items of a list: file name patterns, HTTP URLs or Kafka brokers. */
+  items?: {
+    type: "string";
+    pattern: typeof FILE_NAME_PATTERN | typeof HTTP_URL_PATTERN | typeof BROKER_PATTERN;
+  };
   minItems?: number;
   default: unknown;
 }
@@ -152,6 +187,9 @@ export const FILE_NAME_PATTERN = "^[^/]+$";
 /** An http:// or https:// URL, without spaces. */
 export const HTTP_URL_PATTERN = "^https?://[^\\s/]+(/\\S*)?$";
 
+/** A Kafka broker, `host:port`: no spaces, slashes or commas (lists are comma-separated in the environment). */
+export const BROKER_PATTERN = "^[^\\s/,]+:[0-9]{1,5}$";
+
 const fileNamePatterns = (value: readonly string[], minItems = 0) =>
   ({
     type: "array",
@@ -165,8 +203,12 @@ const optionalUrl = (value: string | null) =>
 const urls = (value: readonly string[]) =>
   ({ type: "array", items: { type: "string", pattern: HTTP_URL_PATTERN }, default: value }) as const;
 
+const brokers = (value: readonly string[]) =>
+  ({ type: "array", items: { type: "string", pattern: BROKER_PATTERN }, default: value }) as const;
+
 const server = DEFAULT_CONFIG.server;
 const ingest = DEFAULT_CONFIG.ingest;
+const kafka = DEFAULT_CONFIG.kafka;
 const store = DEFAULT_CONFIG.store;
 
 /**
@@ -176,7 +218,7 @@ const store = DEFAULT_CONFIG.store;
 export const CONFIG_SCHEMA = {
   type: "object",
   additionalProperties: false,
-  required: ["dataDir", "server", "ingest", "retention", "readiness", "store"],
+  required: ["dataDir", "server", "ingest", "kafka", "retention", "readiness", "store"],
   properties: {
     dataDir: text(DEFAULT_CONFIG.dataDir),
     server: group<ServerConfig>({
@@ -201,6 +243,23 @@ export const CONFIG_SCHEMA = {
       host: optionalText(ingest.host),
       geoDb: optionalText(ingest.geoDb),
       graceMinutes: integer(0, ingest.graceMinutes, 1440),
+    }),
+    // That a SASL mechanism comes with its user name and password is checked on the merged configuration.
+    kafka: group<KafkaConfig>({
+      brokers: brokers(kafka.brokers),
+      topic: text(kafka.topic),
+      groupId: text(kafka.groupId),
+      clientId: text(kafka.clientId),
+      fromBeginning: boolean(kafka.fromBeginning),
+      ssl: boolean(kafka.ssl),
+      saslMechanism: {
+        type: "string",
+        enum: [...KAFKA_SASL_MECHANISMS, null],
+        nullable: true,
+        default: kafka.saslMechanism,
+      },
+      saslUsername: optionalText(kafka.saslUsername),
+      saslPassword: optionalText(kafka.saslPassword),
     }),
     retention: group<RetentionConfig>({
       days: integer(1, DEFAULT_CONFIG.retention.days, MAX_RETENTION_DAYS),

@@ -17,6 +17,8 @@ describe("the settings", () => {
     expect(byPath("readiness.maxLagMinutes")?.env).toBe("PAGEVIEWS_READINESS_MAX_LAG_MINUTES");
     expect(byPath("store.kind")?.env).toBe("PAGEVIEWS_STORE_KIND");
     expect(byPath("store.shards")?.env).toBe("PAGEVIEWS_STORE_SHARDS");
+    expect(byPath("kafka.groupId")?.env).toBe("PAGEVIEWS_KAFKA_GROUP_ID");
+    expect(byPath("kafka.saslPassword")?.env).toBe("PAGEVIEWS_KAFKA_SASL_PASSWORD");
   });
 
   it("give every setting its own environment variable", () => {
@@ -49,6 +51,10 @@ describe("the settings", () => {
       ["--input-host", "ingest.host", "inputHost"],
       ["--geo-db", "ingest.geoDb", "geoDb"],
       ["--grace-minutes", "ingest.graceMinutes", "graceMinutes"],
+      ["--kafka-brokers", "kafka.brokers", "kafkaBrokers"],
+      ["--kafka-topic", "kafka.topic", "kafkaTopic"],
+      ["--kafka-group", "kafka.groupId", "kafkaGroup"],
+      ["--kafka-from-beginning", "kafka.fromBeginning", "kafkaFromBeginning"],
       ["--retention-days", "retention.days", "retentionDays"],
       ["--purge-at", "retention.purgeAt", "purgeAt"],
       ["--max-lag-minutes", "readiness.maxLagMinutes", "maxLagMinutes"],
@@ -60,9 +66,10 @@ describe("the settings", () => {
     ]);
   });
 
-  it("keep the ingest token secret", () => {
+  it("keep the ingest token and the Kafka password secret", () => {
     expect(SETTINGS.filter((setting) => setting.secret).map((setting) => setting.path)).toEqual([
       "ingest.token",
+      "kafka.saslPassword",
     ]);
   });
 });

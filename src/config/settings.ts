@@ -48,6 +48,10 @@ const FLAGS: Partial<Record<SettingPath, string>> = {
   "ingest.host": "--input-host",
   "ingest.geoDb": "--geo-db",
   "ingest.graceMinutes": "--grace-minutes",
+  "kafka.brokers": "--kafka-brokers",
+  "kafka.topic": "--kafka-topic",
+  "kafka.groupId": "--kafka-group",
+  "kafka.fromBeginning": "--kafka-from-beginning",
   "retention.days": "--retention-days",
   "retention.purgeAt": "--purge-at",
   "readiness.maxLagMinutes": "--max-lag-minutes",
@@ -58,7 +62,7 @@ const FLAGS: Partial<Record<SettingPath, string>> = {
   "store.shards": "--store-shard",
 };
 
-const SECRETS: ReadonlySet<SettingPath> = new Set(["ingest.token"]);
+const SECRETS: ReadonlySet<SettingPath> = new Set(["ingest.token", "kafka.saslPassword"]);
 
 const LIMIT_REASONS: Partial<Record<SettingPath, string>> = {
   "retention.days":

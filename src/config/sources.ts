@@ -28,6 +28,10 @@ export interface ConfigFlags {
   inputHost?: string;
   geoDb?: string;
   graceMinutes?: string | number;
+  kafkaBrokers?: string;
+  kafkaTopic?: string;
+  kafkaGroup?: string;
+  kafkaFromBeginning?: boolean;
   retentionDays?: string | number;
   purgeAt?: string;
   maxLagMinutes?: string | number;

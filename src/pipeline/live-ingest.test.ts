@@ -163,6 +163,27 @@ describe("LiveIngest", () => {
     await live.stop();
   });
 
+  it("resolves a flush only once the lines queued before it are landed, even those an earlier failed landing took", async () => {
+    const rawZone = new RawZone(dir);
+    const land = rawZone.land.bind(rawZone);
+    let failures = 1;
+    rawZone.land = (...args: Parameters<RawZone["land"]>) =>
+      failures-- > 0 ? Promise.reject(new Error("ENOSPC: no space left on device")) : land(...args);
+    const live = await LiveIngest.start(
+      { store, rawZone, refineDependencies: dependencies, secretKey },
+      { graceMs: 10 * 60_000, settleMs: 0, flushMs: 60_000, clock: () => now },
+    );
+    await live.accept(await source(hour10.map(formatWebrequest)), undefined);
+    // The first flush (say the periodic one) takes the lines and fails; the second, a source's own,
+    // must not report them landed.
+    const [first, second] = [live.flush(), live.flush()];
+    await expect(first).rejects.toThrow(/ENOSPC/);
+    await second;
+    const landed = await rawZone.segments("2026011510");
+    expect(landed.reduce((lines, segment) => lines + segment.lines, 0)).toBe(hour10.length);
+    await live.stop();
+  });
+
   it("finds hours landed but not processed by an earlier process, and processes them", async () => {
     const first = await startLive();
     await first.accept(await source(hour10.map(formatWebrequest)), undefined);

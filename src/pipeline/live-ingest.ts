@@ -171,26 +171,30 @@ export class LiveIngest {
    * disk), the lines not landed are queued again for the next flush, and the error is thrown.
    */
   flush(): Promise<void> {
+    // One landing at a time, in order, so that a later flush never finishes before an earlier one. The
+    // lines are taken when this landing's turn comes: lines that an earlier landing (another source's,
+    // or the periodic one) took and could not land are queued again by then, and a flush must not
+    // resolve while lines queued before it are not landed.
+    const landing = this.#flushing.then(() => this.#landPending());
+    this.#flushing = landing.catch(() => undefined);
+    return landing;
+  }
+
+  async #landPending(): Promise<void> {
     const pending = [...this.#pending.values()];
     this.#pending = new Map();
     this.#pendingBytes = 0;
-    // One landing at a time, in order, so that a later flush never finishes before an earlier one.
-    const landing = this.#flushing.then(async () => {
-      for (const [i, part] of pending.entries()) {
-        try {
-          await this.#context.rawZone.land(part.hour, part.format, part.host, part.lines);
-        } catch (error) {
-          for (const unlanded of pending.slice(i)) {
-            for (const line of unlanded.lines)
-              this.#queue(unlanded.hour, unlanded.format, unlanded.host, line);
-          }
-          throw error;
+    for (const [i, part] of pending.entries()) {
+      try {
+        await this.#context.rawZone.land(part.hour, part.format, part.host, part.lines);
+      } catch (error) {
+        for (const unlanded of pending.slice(i)) {
+          for (const line of unlanded.lines) this.#queue(unlanded.hour, unlanded.format, unlanded.host, line);
         }
-        this.#due.set(part.hour, this.#clock());
+        throw error;
       }
-    });
-    this.#flushing = landing.catch(() => undefined);
-    return landing;
+      this.#due.set(part.hour, this.#clock());
+    }
   }
 
   /** Hours whose raw data changed since they were processed, and which have closed and settled. */

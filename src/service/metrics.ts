@@ -2,6 +2,12 @@ import type { FastifyInstance } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { HOUR_MS, hourToEpochMs } from "../hours.ts";
 import type { LiveIngestObserver } from "../pipeline/live-ingest.ts";
+import { type KafkaObserver, offsetLag } from "../sources/kafka-source.ts";
+
+/** What the Kafka source reports, as metrics. */
+export interface KafkaMetrics extends Required<Omit<KafkaObserver, "landingFailed">> {
+  connected(connected: boolean): void;
+}
 
 /** Prometheus metrics of a running `pageviews serve`, at `GET /metrics`. */
 export class ServiceMetrics {
@@ -100,6 +106,47 @@ export class ServiceMetrics {
       },
       processingFailed: () => this.#hourFailures.inc(),
     };
+  }
+
+  #kafka: KafkaMetrics | undefined;
+
+  /** The Kafka source's metrics, registered on first use (only a service that consumes Kafka has them). */
+  kafka(): KafkaMetrics {
+    if (this.#kafka !== undefined) return this.#kafka;
+    const registers = [this.registry];
+    const labelNames = ["topic", "partition"] as const;
+    const messages = new Counter({
+      name: "pageviews_kafka_messages_total",
+      help: "Kafka messages read (malformed ones included), by topic and partition.",
+      labelNames,
+      registers,
+    });
+    const committed = new Gauge({
+      name: "pageviews_kafka_committed_offset",
+      help: "The offset last committed, once its messages were landed, by topic and partition.",
+      labelNames,
+      registers,
+    });
+    const lag = new Gauge({
+      name: "pageviews_kafka_lag_messages",
+      help: "Messages behind the partition's end when the last batch was committed, by topic and partition.",
+      labelNames,
+      registers,
+    });
+    const connected = new Gauge({
+      name: "pageviews_kafka_connected",
+      help: "1 while the Kafka consumer is in its group and consuming, 0 otherwise.",
+      registers,
+    });
+    this.#kafka = {
+      batchConsumed: (topic, partition, count) => messages.inc({ topic, partition }, count),
+      offsetCommitted: (topic, partition, offset, highWatermark) => {
+        committed.set({ topic, partition }, Number(offset));
+        lag.set({ topic, partition }, offsetLag(highWatermark, offset));
+      },
+      connected: (value) => connected.set(value ? 1 : 0),
+    };
+    return this.#kafka;
   }
 
   /** Counts and times every answered request, by the route's template (not its URL: bounded labels). */

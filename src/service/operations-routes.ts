@@ -3,11 +3,18 @@ import type { Store } from "../store/store.ts";
 
 /**
  * `GET /healthz`: the process answers (liveness). `GET /readyz`: the store answers and the data is
- * fresh enough (readiness): 503 with the failing check otherwise, for load balancers and probes.
+ * fresh enough (readiness): 503 with the failing check otherwise, for load balancers and probes. The
+ * Kafka consumer's state is reported, not checked: the API answers as well without it, and a Kafka
+ * outage that lasts shows as lag.
  */
 export function addOperationsRoutes(
   app: FastifyInstance,
-  checks: { store: Store; lagSeconds: () => number | null; maxLagSeconds: number },
+  checks: {
+    store: Store;
+    lagSeconds: () => number | null;
+    maxLagSeconds: number;
+    kafkaState?: () => string;
+  },
 ): void {
   const noCache = { "cache-control": "no-store" };
   app.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {
@@ -32,6 +39,7 @@ export function addOperationsRoutes(
       store,
       lag_seconds: lag === null ? null : Math.round(lag),
       max_lag_seconds: checks.maxLagSeconds,
+      ...(checks.kafkaState === undefined ? {} : { kafka: checks.kafkaState() }),
     });
   });
 }

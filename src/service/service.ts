@@ -11,6 +11,8 @@ import { LiveIngest } from "../pipeline/live-ingest.ts";
 import { purge, purgeSucceeded } from "../pipeline/purge.ts";
 import { loadRefineDependencies } from "../refine/dependencies.ts";
 import { type InputFormat, openSource, sourceFromStream } from "../sources/index.ts";
+import { KafkaConsumer } from "../sources/kafka-consumer.ts";
+import { batchHandler } from "../sources/kafka-source.ts";
 import { DirectoryWatcher } from "../sources/watch-dir.ts";
 import { lockDataDir } from "../store/lock.ts";
 import { RawZone } from "../store/raw-zone.ts";
@@ -23,7 +25,7 @@ import { msUntilNextDaily } from "./schedule.ts";
 
 /**
  * `pageviews serve`: the whole system in one process. The API, plus continuous ingestion from a watched
- * directory, `POST /ingest` and stdin, hour processing as hours close, the daily retention purge and
+ * directory, `POST /ingest`, stdin and Kafka, hour processing as hours close, the daily retention purge and
  * compaction, and the operations endpoints. It holds the data directory's write lock while it runs.
  */
 
@@ -119,10 +121,12 @@ async function start(
   cleanup.push(() => liveIngest.stop());
 
   metrics.instrument(app);
+  const kafka = options.kafka.brokers.length > 0 ? kafkaConsumer(options, liveIngest, metrics, log) : null;
   addOperationsRoutes(app, {
     store,
     lagSeconds: () => liveIngest.lagSeconds(),
     maxLagSeconds: options.readiness.maxLagMinutes * 60,
+    kafkaState: kafka === null ? undefined : () => kafka.state(),
   });
   const inputHost = options.ingest.host ?? undefined;
   if (options.ingest.token !== null) {
@@ -172,6 +176,13 @@ async function start(
     });
   }
 
+  if (kafka !== null) {
+    kafka.start();
+    // Before the live ingestion's own stop (cleanup runs newest first): the batches in hand are landed
+    // and their offsets committed, then what other sources left is landed.
+    cleanup.push(() => kafka.stop());
+  }
+
   let stdinDone: Promise<void> = Promise.resolve();
   if (options.ingest.stdin) {
     stdinDone = (async () => {
@@ -219,6 +230,30 @@ async function followDirectory(
     await landPatiently(live, log);
     await watcher.commit(batch);
   }
+}
+
+/** The Kafka source over the live ingestion: each partition's batches landed, then committed. */
+function kafkaConsumer(
+  options: ServiceOptions,
+  live: LiveIngest,
+  metrics: ServiceMetrics,
+  log: FastifyInstance["log"],
+): KafkaConsumer {
+  const kafkaMetrics = metrics.kafka();
+  return new KafkaConsumer({
+    config: options.kafka,
+    log,
+    connected: kafkaMetrics.connected,
+    eachBatch: batchHandler({
+      landing: live,
+      retryLandingMs: RETRY_LANDING_MS,
+      observer: {
+        ...kafkaMetrics,
+        landingFailed: (error) =>
+          log.error({ err: error }, "landing Kafka messages failed; trying again, offsets not committed"),
+      },
+    }),
+  });
 }
 
 const RETRY_LANDING_MS = 5_000;

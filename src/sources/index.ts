@@ -159,6 +159,31 @@ export async function sourceFromStream(
   };
 }
 
+/** A source over records read elsewhere (the messages of a Kafka batch), for LiveIngest.accept. */
+export function sourceFromRecords(
+  name: string,
+  format: InputFormat,
+  records: readonly SourceRecord[],
+): InputSource {
+  let consumed = false;
+  async function* recordBatches(): AsyncGenerator<SourceRecord[]> {
+    if (consumed) throw new Error(`The records of ${name} can only be read once`);
+    consumed = true;
+    if (records.length > 0) yield [...records];
+  }
+  return {
+    name,
+    format,
+    sizeBytes: null,
+    bytesRead: () => 0,
+    recordBatches,
+    async *records() {
+      for await (const batch of recordBatches()) yield* batch;
+    },
+    close: async () => undefined,
+  };
+}
+
 /** Reads line batches until they hold enough non-empty lines to recognise the format. */
 async function readSample(lineBatches: AsyncGenerator<Line[]>): Promise<Line[][]> {
   const sample: Line[][] = [];
