@@ -150,6 +150,15 @@ describe("pageviews ingest --workers", () => {
     expect(await readServing(dataDir)).toEqual(await readServing(freshDir("reference")));
   });
 
+  it("stops every worker with a clear message on an input it cannot open, changing nothing", () => {
+    const dataDir = freshDir("workers-unreadable");
+    const missing = join(workDir, "missing.json.gz");
+    const result = runPageviews(["ingest", "--data-dir", dataDir, "--workers", "2", allFile, missing]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(missing);
+    expect(existsSync(join(dataDir, "raw"))).toBe(false);
+  });
+
   it("is exact after being killed and run again, with as many workers or another number", async () => {
     for (const [delayMs, again] of [
       [1500, "2"],

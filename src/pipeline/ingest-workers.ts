@@ -63,7 +63,8 @@ export async function ingestWithWorkers(
 ): Promise<IngestReport> {
   const started = performance.now();
   const progressByShard: IngestProgress[] = [];
-  const runs = Array.from({ length: setup.workers }, (_, index) => {
+  let failure: { error: unknown } | undefined;
+  const workers = Array.from({ length: setup.workers }, (_, index) => {
     const data: IngestWorkerData = {
       inputs,
       options: { ...options, shard: { index, count: setup.workers } },
@@ -71,14 +72,21 @@ export async function ingestWithWorkers(
       geoDatabase: setup.geoDatabase,
       secretKey: new Uint8Array(setup.secretKey),
     };
-    return runWorker(new Worker(BOOTSTRAP, { workerData: data }), context.store, (progress) => {
+    return new Worker(BOOTSTRAP, { workerData: data });
+  });
+  const runs = workers.map((worker, index) =>
+    runWorker(worker, context.store, (progress) => {
       progressByShard[index] = progress;
       context.onProgress?.(combineProgress(progressByShard));
-    });
-  });
+    }).catch((error: unknown) => {
+      // One share missing leaves every hour incomplete: the others stop too (what they stored stays valid).
+      failure ??= { error };
+      for (const other of workers) other.terminate();
+      throw error;
+    }),
+  );
   const settled = await Promise.allSettled(runs);
-  const failure = settled.find((result) => result.status === "rejected");
-  if (failure) throw failure.reason;
+  if (failure) throw failure.error;
   const reports = settled.map((result) => (result as PromiseFulfilledResult<IngestReport>).value);
   return { ...combineReports(reports), seconds: (performance.now() - started) / 1000 };
 }
