@@ -1,13 +1,14 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, type Hash, randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
-import { gunzip, gzip } from "node:zlib";
+import { createGzip, gunzip } from "node:zlib";
 import type { InputFormat } from "../sources/index.ts";
 import { syncDirectory } from "./durable-fs.ts";
 import type { ShardSpec } from "./store.ts";
 
-const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /**
@@ -49,7 +50,10 @@ export class RawZone {
     return join(this.root, `${hour.slice(0, 4)}-${hour.slice(4, 6)}-${hour.slice(6, 8)}`, hour.slice(8, 10));
   }
 
-  /** Lands lines of one hour as a new segment. Landing the same lines again names the same file. */
+  /**
+   * Lands lines of one hour as a new segment. Landing the same lines again names the same file. The
+   * lines are compressed a megabyte at a time, so an hour is never copied whole into one buffer.
+   */
   async land(
     hour: string,
     format: InputFormat,
@@ -57,25 +61,33 @@ export class RawZone {
     lines: readonly string[],
     shard?: ShardSpec,
   ): Promise<RawSegment> {
-    const content = Buffer.from(`${lines.join("\n")}\n`);
-    const hash = createHash("sha256").update(content).digest("hex").slice(0, 16);
-    const shardTag = shard === undefined ? "" : `~${shard.index}of${shard.count}`;
-    const name = `${format}~${host ?? "-"}~${lines.length}~${hash}${shardTag}.gz`;
     const dir = this.hourDir(hour);
-    const path = join(dir, name);
     await mkdir(dir, { recursive: true });
-    const compressed = await gzipAsync(content, { level: 1 });
-    const temporary = join(dir, `.${name}.${randomBytes(4).toString("hex")}.tmp`);
-    const file = await open(temporary, "wx");
+    const temporary = join(dir, `.landing.${randomBytes(6).toString("hex")}.tmp`);
+    const hash = createHash("sha256");
     try {
-      await file.writeFile(compressed);
-      await file.sync();
-    } finally {
-      await file.close();
+      await pipeline(
+        contentChunks(lines, hash),
+        createGzip({ level: 1 }),
+        createWriteStream(temporary, { flags: "wx" }),
+      );
+      const file = await open(temporary, "r");
+      try {
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
     }
+    const shardTag = shard === undefined ? "" : `~${shard.index}of${shard.count}`;
+    const name = `${format}~${host ?? "-"}~${lines.length}~${hash.digest("hex").slice(0, 16)}${shardTag}.gz`;
+    const path = join(dir, name);
+    const { size } = await stat(temporary);
     await rename(temporary, path);
     await syncDirectory(dir);
-    return { hour, path, name, format, host, lines: lines.length, bytes: compressed.length, shard };
+    return { hour, path, name, format, host, lines: lines.length, bytes: size, shard };
   }
 
   /** Hours that have raw data, ascending. */
@@ -149,6 +161,30 @@ export class RawZone {
     if ((await listDir(dayDir)).length === 0) await rm(dayDir, { recursive: true, force: true });
     return { segments };
   }
+}
+
+const CHUNK_CHARS = 2 ** 20;
+
+/** The segment's content, each line followed by a newline, in chunks of about a megabyte; hashed on the way. */
+function* contentChunks(lines: readonly string[], hash: Hash): Generator<Buffer> {
+  let batch: string[] = [];
+  let chars = 0;
+  for (const line of lines) {
+    batch.push(line);
+    chars += line.length + 1;
+    if (chars >= CHUNK_CHARS) {
+      yield hashed(batch, hash);
+      batch = [];
+      chars = 0;
+    }
+  }
+  if (batch.length > 0) yield hashed(batch, hash);
+}
+
+function hashed(batch: readonly string[], hash: Hash): Buffer {
+  const chunk = Buffer.from(`${batch.join("\n")}\n`);
+  hash.update(chunk);
+  return chunk;
 }
 
 /** Every segment when no shard is given; else only those this shard landed. */
