@@ -3,6 +3,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 import { HOUR_MS, hourToEpochMs } from "../hours.ts";
 import type { LiveIngestObserver } from "../pipeline/live-ingest.ts";
 import { type KafkaObserver, offsetLag } from "../sources/kafka-source.ts";
+import { reasonKind } from "../sources/malformed-tally.ts";
 
 /** What the Kafka source reports, as metrics. */
 export interface KafkaMetrics extends Required<Omit<KafkaObserver, "landingFailed">> {
@@ -19,7 +20,7 @@ export class ServiceMetrics {
   });
   readonly #linesMalformed = new Counter({
     name: "pageviews_lines_malformed_total",
-    help: "Lines that could not be read, by reason.",
+    help: "Lines that could not be read, by kind of reason.",
     labelNames: ["reason"],
     registers: [this.registry],
   });
@@ -98,7 +99,8 @@ export class ServiceMetrics {
   observer(): LiveIngestObserver {
     return {
       linesAccepted: (count) => this.#linesAccepted.inc(count),
-      lineMalformed: (reason) => this.#linesMalformed.inc({ reason }),
+      // Details such as positions and quoted values would make the labels unbounded.
+      lineMalformed: (reason) => this.#linesMalformed.inc({ reason: reasonKind(reason) }),
       hourProcessed: (_hour, seconds, outcome) => {
         this.#hourProcessing.observe(seconds);
         for (const [agent, views] of outcome.pageviewsByAgent)

@@ -1,3 +1,12 @@
+/**
+ * A reason without its details (positions, sizes, quoted values): the text before the first colon,
+ * quote, bracket, parenthesis or number. Few and fixed, so fit for a metric's label.
+ */
+export function reasonKind(reason: string): string {
+  const kind = reason.split(/[:"'[(]|(?:^|\s)\d/, 1)[0]?.trim() ?? "";
+  return kind === "" ? "other" : kind;
+}
+
 /** How many malformed lines are listed one by one per reason; the rest are only counted. */
 const EXAMPLES_PER_REASON = 5;
 
