@@ -7,7 +7,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (error) {
   // Failures a user can act on (a missing file, a locked data directory) get one clear line, not a stack.
   process.stderr.write(`pageviews: ${(error as Error).message}\n`);

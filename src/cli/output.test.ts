@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { describe, expect, it } from "vitest";
-import { LineWriter } from "./output.ts";
+import { type LineEncoder, LineWriter } from "./output.ts";
 
 /** A stream that keeps what it is given, and can be made to ask for a pause after each write. */
 function collector(highWaterMark = 16 * 1024 * 1024) {
@@ -39,6 +39,24 @@ describe("LineWriter", () => {
     const lines = Array.from({ length: 5000 }, (_, i) => `${i} ${"é".repeat(i % 300)}`);
     lines.splice(2500, 0, "x".repeat(1024 * 1024));
     for (const line of lines) writer.write(line);
+    await writer.flush();
+    expect(await text()).toBe(`${lines.join("\n")}\n`);
+  });
+
+  it("keeps encoded lines in order with string lines, across buffers and a line longer than one", async () => {
+    const { stream, text } = collector();
+    const writer = new LineWriter(stream);
+    // Claims more room than it uses, as encoders give upper bounds.
+    const latin1: LineEncoder<string> = {
+      maxBytes: (value) => 2 * value.length,
+      encodeInto: (value, buffer, offset) => offset + buffer.write(value, offset, "latin1"),
+    };
+    const lines = Array.from({ length: 5000 }, (_, i) => `${i} ${"x".repeat(i % 300)}`);
+    lines.splice(2500, 0, "y".repeat(1024 * 1024));
+    lines.forEach((line, i) => {
+      if (i % 3 === 0) writer.write(line);
+      else writer.writeEncoded(line, latin1);
+    });
     await writer.flush();
     expect(await text()).toBe(`${lines.join("\n")}\n`);
   });

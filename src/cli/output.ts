@@ -6,6 +6,14 @@ const BUFFER_BYTES = 256 * 1024;
 const MAX_BYTES_PER_UNIT = 3;
 const NEWLINE = 0x0a;
 
+/** Writes values of one kind as lines of bytes, straight into the writer's buffer. */
+export interface LineEncoder<T> {
+  /** An upper bound on the bytes `encodeInto` writes for `value`. */
+  maxBytes(value: T): number;
+  /** Writes `value` into `buffer` at `offset`, without a newline; returns the offset after it. */
+  encodeInto(value: T, buffer: Buffer, offset: number): number;
+}
+
 /**
  * Writes lines to a stream through one buffer of UTF-8 bytes. Encoding each line into the buffer
  * costs less than joining the lines into a string, which the stream must then flatten and encode,
@@ -30,6 +38,23 @@ export class LineWriter {
       }
     }
     this.#used += this.#buffer.write(line, this.#used);
+    this.#buffer[this.#used++] = NEWLINE;
+  }
+
+  /** Adds `value` as a line written by `encoder`, which spares building the line as a string first. */
+  writeEncoded<T>(value: T, encoder: LineEncoder<T>): void {
+    const most = encoder.maxBytes(value) + 1;
+    if (this.#used + most > this.#buffer.length) {
+      this.#send();
+      if (most > this.#buffer.length) {
+        const line = Buffer.allocUnsafe(most);
+        const end = encoder.encodeInto(value, line, 0);
+        line[end] = NEWLINE;
+        this.#stream.write(line.subarray(0, end + 1));
+        return;
+      }
+    }
+    this.#used = encoder.encodeInto(value, this.#buffer, this.#used);
     this.#buffer[this.#used++] = NEWLINE;
   }
 

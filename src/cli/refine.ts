@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { loadRefineDependencies } from "../refine/dependencies.ts";
 import { createRefiners } from "../refine/refine.ts";
-import { refinedRecordJson } from "../refine/refined-json.ts";
+import { RefinedJsonEncoder } from "../refine/refined-json.ts";
 import { RefineSummary } from "../refine/summary.ts";
 import { carriesXAnalytics, type InputFormat, openSource } from "../sources/index.ts";
 import { LineWriter } from "./output.ts";
@@ -41,6 +41,7 @@ async function runRefine(inputs: string[], options: InputOptions & { explain?: b
   const refiners = createRefiners(loadRefineDependencies({ geoDatabase: options.geoDb }));
   const summary = new RefineSummary();
   const output = new LineWriter(process.stdout);
+  const encoder = new RefinedJsonEncoder();
   let exitStatus = 0;
   for (const input of inputs) {
     let source: Awaited<ReturnType<typeof openSource>>;
@@ -62,7 +63,8 @@ async function runRefine(inputs: string[], options: InputOptions & { explain?: b
         }
         const { record, rules } = refine(item.request);
         summary.addRecord(record, rules);
-        output.write(options.explain ? JSON.stringify({ ...record, rules }) : refinedRecordJson(record));
+        if (options.explain) output.write(JSON.stringify({ ...record, rules }));
+        else output.writeEncoded(record, encoder);
       }
       await output.ready();
     }

@@ -202,7 +202,6 @@ const failingHostRule = memoize((rawHost: string): RuleId | null => {
 const projectOfRawHost = memoize((rawHost: string) => projectFromHost(rawHost.trim()));
 
 function denotesContentConsumption(xAnalytics: XAnalytics): boolean {
-  if (xAnalytics.size === 0) return true;
   const special = (xAnalytics.get("special") ?? "").trim().toLowerCase();
   const preview = (xAnalytics.get("preview") ?? "").trim();
   const debug = (xAnalytics.get("debug") ?? "").trim();

@@ -54,6 +54,26 @@ describe("parseXAnalytics", () => {
     expect(map.size).toBe(2);
   });
 
+  describe("reading single keys gives what the map of all pairs holds", () => {
+    const headers = [
+      "a=1;a=2",
+      "a;a=1",
+      "a=1;a",
+      "xa=1;a=2",
+      "a=1;ba=2;ab=3",
+      "a=b=c",
+      ";a=;",
+      "a",
+      " a=1",
+      "a==;b",
+    ];
+    const keys = ["a", "b", "ab", "ba", "xa", " a", "", "a=b", "a;", "c"];
+    it.each(headers)("%j", (header) => {
+      const everyPair = new Map(parseXAnalytics(header));
+      for (const key of keys) expect(parseXAnalytics(header).get(key), key).toBe(everyPair.get(key));
+    });
+  });
+
   it("sanitises wprov before splitting", () => {
     expect(parseXAnalytics("wprov=sfla1%2Fwiki%2FFoo;https=1").get("wprov")).toBe("sfla1");
   });

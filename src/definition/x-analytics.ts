@@ -13,26 +13,96 @@ const NO_ANALYTICS: XAnalytics = new Map();
  */
 export function parseXAnalytics(header: string | null | undefined): XAnalytics {
   if (header == null || header === "" || header === "-") return NO_ANALYTICS;
-  const text = sanitizeWprov(header);
-  const map = new Map<string, string>();
-  let start = 0;
-  // The next `=` at or after `start`, searched once per `=` so that long headers stay linear.
-  let equals = -1;
-  while (start <= text.length) {
-    let end = text.indexOf(";", start);
-    if (end < 0) end = text.length;
-    if (equals < start) {
-      equals = text.indexOf("=", start);
-      if (equals < 0) equals = Number.POSITIVE_INFINITY;
+  return new XAnalyticsPairs(sanitizeWprov(header));
+}
+
+/**
+ * The pairs of one header. Refining reads a few keys of every request, so the header is only cut
+ * into pairs, with no strings made; `get` compares keys in place. The map of all pairs is built
+ * only when something asks for more than single keys.
+ */
+class XAnalyticsPairs implements XAnalytics {
+  readonly #text: string;
+  /** Three offsets per pair: where it starts, where its key ends (at `=` or the pair's end), where it ends. */
+  readonly #bounds: number[] = [];
+  #map: Map<string, string> | undefined;
+
+  constructor(text: string) {
+    this.#text = text;
+    let start = 0;
+    // The next `=` at or after `start`, searched once per `=` so that long headers stay linear.
+    let equals = -1;
+    while (start <= text.length) {
+      let end = text.indexOf(";", start);
+      if (end < 0) end = text.length;
+      if (equals < start) {
+        equals = text.indexOf("=", start);
+        if (equals < 0) equals = Number.POSITIVE_INFINITY;
+      }
+      this.#bounds.push(start, Math.min(equals, end), end);
+      start = end + 1;
     }
-    if (equals < end) {
-      map.set(text.slice(start, equals), text.slice(equals + 1, end));
-    } else {
-      map.set(text.slice(start, end), "");
-    }
-    start = end + 1;
   }
-  return map;
+
+  get(key: string): string | undefined {
+    const text = this.#text;
+    const bounds = this.#bounds;
+    // The last pair with the key wins.
+    for (let pair = bounds.length - 3; pair >= 0; pair -= 3) {
+      const start = bounds[pair] as number;
+      const keyEnd = bounds[pair + 1] as number;
+      if (keyEnd - start === key.length && text.startsWith(key, start)) {
+        const end = bounds[pair + 2] as number;
+        return keyEnd === end ? "" : text.slice(keyEnd + 1, end);
+      }
+    }
+    return undefined;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  get size(): number {
+    return this.#pairs().size;
+  }
+
+  forEach(callback: (value: string, key: string, map: XAnalytics) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.#pairs()) callback.call(thisArg, value, key, this);
+  }
+
+  entries(): MapIterator<[string, string]> {
+    return this.#pairs().entries();
+  }
+
+  keys(): MapIterator<string> {
+    return this.#pairs().keys();
+  }
+
+  values(): MapIterator<string> {
+    return this.#pairs().values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.#pairs()[Symbol.iterator]();
+  }
+
+  #pairs(): Map<string, string> {
+    if (this.#map === undefined) {
+      const bounds = this.#bounds;
+      this.#map = new Map();
+      for (let pair = 0; pair < bounds.length; pair += 3) {
+        const start = bounds[pair] as number;
+        const keyEnd = bounds[pair + 1] as number;
+        const end = bounds[pair + 2] as number;
+        this.#map.set(
+          this.#text.slice(start, keyEnd),
+          keyEnd === end ? "" : this.#text.slice(keyEnd + 1, end),
+        );
+      }
+    }
+    return this.#map;
+  }
 }
 
 // Java's `\s` is ASCII-only; JS `\s` would also swallow Unicode spaces.

@@ -2,7 +2,11 @@ import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 
 const GZIP_MAGIC = [0x1f, 0x8b];
-const GUNZIP_CHUNK_BYTES = 64 * 1024;
+/**
+ * As big as the file reads: each chunk costs the reader a round trip to the thread pool that
+ * decompresses and a batch of lines, and 64 KiB chunks made the whole refine 5 % slower.
+ */
+const GUNZIP_CHUNK_BYTES = 256 * 1024;
 
 /**
  * The bytes of a stream, decompressed if they start with the gzip magic number. The content decides,

@@ -38,17 +38,9 @@ export function parseWebrequestLine(line: string): RawRequest | string {
     return `expected a JSON object, got ${describe(value)}`;
   }
   const fields = value as Record<string, unknown>;
-
-  for (const name of REQUIRED_FIELDS) {
-    const field = fields[name];
-    if (typeof field === "string") continue;
-    // varnishkafka configurations differ on quoting the status; a JSON integer is accepted as well.
-    if (name === "http_status" && Number.isInteger(field)) continue;
-    return fieldProblem(name, field, name === "http_status" ? "a string or an integer" : "a string");
-  }
-  for (const name of OPTIONAL_FIELD_NAMES) {
-    const field = fields[name];
-    if (field !== undefined && typeof field !== "string") return fieldProblem(name, field, "a string");
+  if (!hasUsualFieldTypes(fields)) {
+    const problem = firstFieldProblem(fields);
+    if (problem !== undefined) return problem;
   }
   const dt = normaliseIsoTimestamp(fields.dt as string);
   if (dt === undefined) {
@@ -69,6 +61,43 @@ export function parseWebrequestLine(line: string): RawRequest | string {
       (fields.accept_language as string | undefined) ?? OPTIONAL_FIELD_DEFAULTS.accept_language,
     x_analytics: (fields.x_analytics as string | undefined) ?? OPTIONAL_FIELD_DEFAULTS.x_analytics,
   };
+}
+
+/**
+ * Whether the fields pass the checks of {@link firstFieldProblem} with a quoted status, as usual
+ * lines do. Each field is read by its name: reading them by a variable key, as that loop does, cost
+ * a tenth of the parse.
+ */
+function hasUsualFieldTypes(fields: Record<string, unknown>): boolean {
+  return (
+    typeof fields.dt === "string" &&
+    typeof fields.ip === "string" &&
+    typeof fields.uri_host === "string" &&
+    typeof fields.uri_path === "string" &&
+    typeof fields.uri_query === "string" &&
+    typeof fields.http_status === "string" &&
+    typeof fields.content_type === "string" &&
+    typeof fields.user_agent === "string" &&
+    (fields.referer === undefined || typeof fields.referer === "string") &&
+    (fields.accept_language === undefined || typeof fields.accept_language === "string") &&
+    (fields.x_analytics === undefined || typeof fields.x_analytics === "string")
+  );
+}
+
+/** What is wrong with the fields, the first problem in the order of the field lists; `undefined` if nothing. */
+function firstFieldProblem(fields: Record<string, unknown>): string | undefined {
+  for (const name of REQUIRED_FIELDS) {
+    const field = fields[name];
+    if (typeof field === "string") continue;
+    // varnishkafka configurations differ on quoting the status; a JSON integer is accepted as well.
+    if (name === "http_status" && Number.isInteger(field)) continue;
+    return fieldProblem(name, field, name === "http_status" ? "a string or an integer" : "a string");
+  }
+  for (const name of OPTIONAL_FIELD_NAMES) {
+    const field = fields[name];
+    if (field !== undefined && typeof field !== "string") return fieldProblem(name, field, "a string");
+  }
+  return undefined;
 }
 
 function fieldProblem(name: string, value: unknown, expected: string): string {
