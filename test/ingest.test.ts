@@ -150,6 +150,16 @@ describe("pageviews ingest --workers", () => {
     expect(await readServing(dataDir)).toEqual(await readServing(freshDir("reference")));
   });
 
+  it("reports malformed lines with their line numbers once, however many workers read them", () => {
+    const file = join(workDir, "mixed-workers.json");
+    writeFileSync(file, [lines[0], "{not json", lines[1], '{"dt":"2026-01-15T08:00:00Z"}', ""].join("\n"));
+    const result = ingest(freshDir("workers-malformed"), "--workers", "2", file);
+    expect(result.stderr).toMatch(/^lines read: 4 /m);
+    expect(result.stderr).toMatch(/^malformed lines: 2$/m);
+    expect(result.stderr).toContain(`${file}:2`);
+    expect(result.stderr).toContain(`${file}:4`);
+  });
+
   it("stops every worker with a clear message on an input it cannot open, changing nothing", () => {
     const dataDir = freshDir("workers-unreadable");
     const missing = join(workDir, "missing.json.gz");

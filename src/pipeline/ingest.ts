@@ -186,17 +186,20 @@ class IngestRun {
 
   add(request: RawRequest, raw: string, format: InputFormat, host: string | undefined): void {
     this.report.linesRead++;
+    this.noteTime(request.dt);
     const hour = hourOf(request.dt);
-    const buffers = this.closed.has(hour) ? this.late : this.open;
+    const late = this.closed.has(hour);
+    const buffers = late ? this.late : this.open;
     let buffer = buffers.get(hour);
-    if (buffer === undefined) {
-      // Made even when no line is this shard's: every shard writes a share of every hour it reads.
+    const shard = this.shard;
+    const mine = !shard || shardOf(request, shard.count) === shard.index || mayGiveDiffEvidence(request);
+    // An open hour gets a buffer even when no line is this shard's: every shard writes a share of every
+    // hour it reads. A closed one only for lines to land.
+    if (buffer === undefined && (mine || !late)) {
       buffer = new Map();
       buffers.set(hour, buffer);
     }
-    this.noteTime(request.dt);
-    const shard = this.shard;
-    if (shard && shardOf(request, shard.count) !== shard.index && !mayGiveDiffEvidence(request)) {
+    if (!mine || buffer === undefined) {
       this.report.linesOfOtherShards++;
       return;
     }
