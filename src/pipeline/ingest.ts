@@ -73,7 +73,7 @@ export interface IngestOptions extends Omit<SourceOptions, "format"> {
   shard?: ShardSpec;
 }
 
-const DEFAULT_BUFFER_BYTES = 128 * 2 ** 20;
+const DEFAULT_BUFFER_BYTES = 32 * 2 ** 20;
 const CLOSE_GRACE_MS = 10 * 60_000;
 
 /**
