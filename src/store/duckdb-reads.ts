@@ -1,4 +1,9 @@
-import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import type {
+  DuckDBConnection,
+  DuckDBPreparedStatement,
+  DuckDBResultReader,
+  DuckDBValue,
+} from "@duckdb/node-api";
 import { TOP_CUT } from "./duckdb-serving.ts";
 import {
   ALL_ACCESS,
@@ -97,6 +102,38 @@ export async function aggregate(connection: DuckDBConnection, query: SeriesQuery
   });
 }
 
+/** Each reader connection's prepared statements, by SQL text (a few dozen: the shapes of the reads). */
+const preparedByConnection = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
+
+/**
+ * Runs a read as a statement prepared once per connection: parsing and planning again took about a
+ * seventh of a one-article year read (3.2 ms instead of 2.8).
+ */
+async function readAll(
+  connection: DuckDBConnection,
+  sql: string,
+  params: Record<string, DuckDBValue>,
+): Promise<DuckDBResultReader> {
+  let prepared = preparedByConnection.get(connection);
+  if (prepared === undefined) {
+    prepared = new Map();
+    preparedByConnection.set(connection, prepared);
+  }
+  let statement = prepared.get(sql);
+  if (statement === undefined) {
+    statement = await connection.prepare(sql);
+    prepared.set(sql, statement);
+  }
+  statement.bind(params);
+  return statement.runAndReadAll();
+}
+
+/** Releases a connection's prepared statements, before the connection is closed. */
+export function releasePrepared(connection: DuckDBConnection): void {
+  for (const statement of preparedByConnection.get(connection)?.values() ?? []) statement.destroySync();
+  preparedByConnection.delete(connection);
+}
+
 async function series(
   connection: DuckDBConnection,
   sql: string,
@@ -104,7 +141,7 @@ async function series(
   params: Record<string, DuckDBValue>,
 ): Promise<ViewsAt[]> {
   if ((params.first as number) > (params.last as number)) return [];
-  const result = await connection.runAndReadAll(sql, params);
+  const result = await readAll(connection, sql, params);
   return result.getRows().map(([bucket, views]) => ({
     timestamp: buckets.timestamp(Number(bucket)),
     views: Number(views),
@@ -116,7 +153,8 @@ export async function top(connection: DuckDBConnection, query: TopQuery): Promis
     "day" in query
       ? ["top_daily", "day", dayKey(query.day)]
       : ["top_monthly", "month", monthKey(query.month)];
-  const result = await connection.runAndReadAll(
+  const result = await readAll(
+    connection,
     `SELECT article, views, rank FROM ${table}
      WHERE project = $project AND access_method = $access AND ${column} = $key
      ORDER BY rank, article`,
@@ -131,7 +169,8 @@ export async function top(connection: DuckDBConnection, query: TopQuery): Promis
 
 /** Ranked as the stored top lists are (see duckdb-serving.ts), over the days and agent asked for. */
 export async function topOfRange(connection: DuckDBConnection, query: TopRangeQuery): Promise<TopArticle[]> {
-  const result = await connection.runAndReadAll(
+  const result = await readAll(
+    connection,
     `SELECT article, views, rank() OVER ranking AS article_rank
      FROM (
        SELECT article, sum(views) AS views FROM per_article_daily
@@ -161,7 +200,8 @@ export async function topByCountry(
   connection: DuckDBConnection,
   query: TopByCountryQuery,
 ): Promise<CountryViews[]> {
-  const result = await connection.runAndReadAll(
+  const result = await readAll(
+    connection,
     `SELECT country_code, views_ceil, rank FROM top_by_country_monthly
      WHERE project = $project AND access_method = $access AND month = $month
      ORDER BY rank, country_code`,
@@ -178,7 +218,8 @@ export async function topPerCountry(
   connection: DuckDBConnection,
   query: TopPerCountryQuery,
 ): Promise<CountryArticle[]> {
-  const result = await connection.runAndReadAll(
+  const result = await readAll(
+    connection,
     `SELECT project, article, views, rank FROM top_per_country_daily
      WHERE country_code = $country AND access_method = $access AND day = $day
      ORDER BY rank, project, article`,

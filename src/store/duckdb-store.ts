@@ -536,7 +536,10 @@ class ReaderPool {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#busy > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
-    for (const connection of this.#idle.splice(0)) connection.closeSync();
+    for (const connection of this.#idle.splice(0)) {
+      reads.releasePrepared(connection);
+      connection.closeSync();
+    }
   }
 
   async #acquire(): Promise<DuckDBConnection> {
