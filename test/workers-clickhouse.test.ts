@@ -118,6 +118,11 @@ describe.skipIf(clickHouseUnavailable() !== null)("pageviews worker --shard i/N 
     const first = runPageviews([...workerArgs("0/2"), input]);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/^shard 0\/2: lines of other shards' actors: [1-9]/m);
+    // A worker machine runs no serve: the worker purges its raw zone (January is past 90 days), audited.
+    expect(first.stderr).toMatch(/^retention: raw hours older than 90 days deleted: 4 /m);
+    expect(readdirSync(join(workDir, "worker-0", "raw"))).toEqual([]);
+    const audit = runPageviews(["purge", "--audit", "--data-dir", join(workDir, "worker-0")]);
+    expect(audit.stdout).toMatch(/ ok +90 d .* 4 /);
 
     const { shardUrls, cluster: name } = cluster as ClickHouseCluster;
     const open = () =>

@@ -1,8 +1,10 @@
 import { mkdir } from "node:fs/promises";
 import { Command, InvalidArgumentError } from "commander";
 import { loadConfig } from "../config/load.ts";
+import { AuditLog, auditLogPath } from "../pipeline/audit-log.ts";
 import { type IngestProgress, type IngestReport, ingest } from "../pipeline/ingest.ts";
 import { ingestWithWorkers } from "../pipeline/ingest-workers.ts";
+import { type PurgeReport, purge, purgeSucceeded } from "../pipeline/purge.ts";
 import { formatShardSpec, MAX_SHARDS, parseShardSpec } from "../pipeline/shard.ts";
 import { loadRefineDependencies } from "../refine/dependencies.ts";
 import { formatCounts } from "../refine/summary.ts";
@@ -103,10 +105,37 @@ async function runIngest(
           });
     display.stop();
     process.stderr.write(formatIngestReport(report, how.shard));
+    if (how.shard !== undefined) await purgeWorkerRawZone(dataDir, config.retention.days);
   } finally {
     display.stop();
     await store?.close();
     await lock.release();
+  }
+}
+
+/**
+ * A worker machine runs no `serve`, whose daily purge deletes raw data past the retention: each worker
+ * run does it for its own raw zone, with its audit entry. Actor metrics and shares are in the shared
+ * store, which the serving process's daily purge deletes.
+ */
+async function purgeWorkerRawZone(dataDir: string, retentionDays: number): Promise<void> {
+  const audit = await AuditLog.open(auditLogPath(dataDir));
+  let report: PurgeReport;
+  try {
+    const actorData = { deleteActorDataBefore: async () => 0 };
+    report = await purge({ raw: new RawZone(dataDir), actorData, audit }, { now: new Date(), retentionDays });
+  } finally {
+    await audit.close();
+  }
+  const { hours, bytes } = report.totals;
+  process.stderr.write(
+    `retention: raw hours older than ${retentionDays} days deleted: ${hours} (${bytes} bytes; audit: ${audit.path})\n`,
+  );
+  if (!purgeSucceeded(report)) {
+    process.stderr.write(
+      `retention: ${report.notDeleted.length} hours could not be deleted (see the audit)\n`,
+    );
+    process.exitCode = 1;
   }
 }
 

@@ -280,7 +280,7 @@ describe("pageviews purge", () => {
       expect(help).toContain(option);
     }
     expect(help).toMatch(
-      /--retention-days <n> +days of raw requests and actor metrics to keep, 1 to 90\s+\(default: 90\)/,
+      /--retention-days <n>\s+days of raw requests and actor metrics to keep,\s+1\s+to\s+90\s+\(default:\s+90\)/,
     );
   });
 

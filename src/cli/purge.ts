@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { loadConfig } from "../config/load.ts";
 import { type AuditEntry, AuditLog, auditLogPath, readAuditLog } from "../pipeline/audit-log.ts";
 import {
   type ActorData,
@@ -13,12 +14,14 @@ import {
   purgeSucceeded,
   segmentTotals,
 } from "../pipeline/purge.ts";
-import { storePath } from "../store/data-dir.ts";
-import { DuckDbStore } from "../store/duckdb-store.ts";
+import { openStore } from "../service/open-store.ts";
 import { lockDataDir } from "../store/lock.ts";
 import { RawZone } from "../store/raw-zone.ts";
+import { addConfigOption } from "./config.ts";
+import { addStoreOptions, type StoreFlags, storeFlagsOf } from "./store-options.ts";
 
-interface PurgeCommandOptions {
+interface PurgeCommandOptions extends StoreFlags {
+  config?: string;
   dataDir: string;
   now?: Date;
   retentionDays: number;
@@ -28,7 +31,7 @@ interface PurgeCommandOptions {
 }
 
 export function purgeCommand(): Command {
-  return new Command("purge")
+  const command = new Command("purge")
     .description(
       "Delete raw requests and actor metrics older than the retention period, and record it in the audit " +
         "log. Aggregated pageviews are kept.",
@@ -53,6 +56,8 @@ export function purgeCommand(): Command {
     .action(async (options: PurgeCommandOptions) => {
       process.exitCode = await runPurgeCommand(options);
     });
+  // The store whose actor data is purged: the configured one, as for serve.
+  return addStoreOptions(addConfigOption(command));
 }
 
 /** Returns the exit status: 0, or 1 when anything due was not deleted or the audit log is damaged. */
@@ -80,7 +85,7 @@ async function runPurgeCommand(options: PurgeCommandOptions): Promise<number> {
       const audit = await AuditLog.open(auditLogPath(options.dataDir));
       let report: PurgeReport;
       try {
-        report = await purge({ raw, actorData: actorDataOf(options.dataDir), audit }, purgeOptions);
+        report = await purge({ raw, actorData: actorDataOf(options), audit }, purgeOptions);
       } finally {
         await audit.close();
       }
@@ -97,11 +102,19 @@ async function runPurgeCommand(options: PurgeCommandOptions): Promise<number> {
   }
 }
 
-/** The store is opened only for the deletion, so that a store that cannot be opened is audited too. */
-function actorDataOf(dataDir: string): ActorData {
+/**
+ * The configured store (DuckDB in the data directory unless the configuration or the flags say
+ * ClickHouse), opened only for the deletion, so that a store that cannot be opened is audited too.
+ */
+function actorDataOf(options: PurgeCommandOptions): ActorData {
   return {
     async deleteActorDataBefore(hour) {
-      const store = await DuckDbStore.open(storePath(dataDir));
+      const config = loadConfig({
+        file: options.config,
+        env: process.env,
+        flags: { dataDir: options.dataDir, ...storeFlagsOf(options) },
+      });
+      const store = await openStore(config);
       try {
         return await store.deleteActorDataBefore(hour);
       } finally {
