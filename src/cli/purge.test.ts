@@ -290,6 +290,16 @@ describe("pageviews purge", () => {
     expect(result.stderr).toMatch(/option '--audit' cannot be used with option '--dry-run'/);
   });
 
+  it("takes the data directory from the configuration when --data-dir is not given", async () => {
+    vi.stubEnv("PAGEVIEWS_DATA_DIR", dataDir);
+    try {
+      const audit = await purgeCli("--audit");
+      expect(audit.stdout).toBe(`No purge is recorded in ${auditLogPath(dataDir)} yet.\n`);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("says when no purge is recorded yet", async () => {
     const audit = await purgeCli("--data-dir", dataDir, "--audit");
     expect(audit).toEqual({

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { loadConfig } from "../config/load.ts";
+import type { PageviewsConfig } from "../config/schema.ts";
 import { type AuditEntry, AuditLog, auditLogPath, readAuditLog } from "../pipeline/audit-log.ts";
 import {
   type ActorData,
@@ -22,7 +23,7 @@ import { addStoreOptions, type StoreFlags, storeFlagsOf } from "./store-options.
 
 interface PurgeCommandOptions extends StoreFlags {
   config?: string;
-  dataDir: string;
+  dataDir?: string;
   now?: Date;
   retentionDays: number;
   dryRun?: boolean;
@@ -36,7 +37,7 @@ export function purgeCommand(): Command {
       "Delete raw requests and actor metrics older than the retention period, and record it in the audit " +
         "log. Aggregated pageviews are kept.",
     )
-    .option("--data-dir <dir>", "data directory", "./data")
+    .option("--data-dir <dir>", "data directory (default: ./data, or the configuration's)")
     .option("--now <iso>", "the time the retention is counted back from (default: the current time)", isoTime)
     .option(
       "--retention-days <n>",
@@ -63,13 +64,19 @@ export function purgeCommand(): Command {
 /** Returns the exit status: 0, or 1 when anything due was not deleted or the audit log is damaged. */
 async function runPurgeCommand(options: PurgeCommandOptions): Promise<number> {
   try {
-    if (!(await isDirectory(options.dataDir))) {
-      throw new Error(`There is no data directory at ${options.dataDir} (see --data-dir).`);
+    const config = loadConfig({
+      file: options.config,
+      env: process.env,
+      flags: { dataDir: options.dataDir, ...storeFlagsOf(options) },
+    });
+    const { dataDir } = config;
+    if (!(await isDirectory(dataDir))) {
+      throw new Error(`There is no data directory at ${dataDir} (see --data-dir).`);
     }
-    if (options.audit) return await printAuditLog(auditLogPath(options.dataDir));
+    if (options.audit) return await printAuditLog(auditLogPath(dataDir));
     const now = options.now ?? new Date();
     const purgeOptions = { now, retentionDays: options.retentionDays };
-    const raw = new RawZone(options.dataDir);
+    const raw = new RawZone(dataDir);
     if (options.dryRun) {
       process.stdout.write(formatPlan(await planPurge(raw, purgeOptions)));
       return 0;
@@ -80,12 +87,12 @@ async function runPurgeCommand(options: PurgeCommandOptions): Promise<number> {
           "it must keep. Add --dry-run to see what a later purge will delete.",
       );
     }
-    const lock = await lockDataDir(options.dataDir, { wait: options.wait });
+    const lock = await lockDataDir(dataDir, { wait: options.wait });
     try {
-      const audit = await AuditLog.open(auditLogPath(options.dataDir));
+      const audit = await AuditLog.open(auditLogPath(dataDir));
       let report: PurgeReport;
       try {
-        report = await purge({ raw, actorData: actorDataOf(options), audit }, purgeOptions);
+        report = await purge({ raw, actorData: actorDataOf(config), audit }, purgeOptions);
       } finally {
         await audit.close();
       }
@@ -106,14 +113,9 @@ async function runPurgeCommand(options: PurgeCommandOptions): Promise<number> {
  * The configured store (DuckDB in the data directory unless the configuration or the flags say
  * ClickHouse), opened only for the deletion, so that a store that cannot be opened is audited too.
  */
-function actorDataOf(options: PurgeCommandOptions): ActorData {
+function actorDataOf(config: PageviewsConfig): ActorData {
   return {
     async deleteActorDataBefore(hour) {
-      const config = loadConfig({
-        file: options.config,
-        env: process.env,
-        flags: { dataDir: options.dataDir, ...storeFlagsOf(options) },
-      });
       const store = await openStore(config);
       try {
         return await store.deleteActorDataBefore(hour);
