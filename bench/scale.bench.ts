@@ -17,7 +17,7 @@ import autocannon from "autocannon";
 import { writeTraffic } from "../src/generate/traffic.ts";
 import { storePath } from "../src/store/data-dir.ts";
 import { DuckDbStore } from "../src/store/duckdb-store.ts";
-import { type ClickHouseCluster, startClickHouseCluster } from "../test/support/clickhouse-cluster.ts";
+import { clickHouseStoreFlags, startClickHouseCluster } from "../test/support/clickhouse-cluster.ts";
 
 const { values } = parseArgs({
   options: {
@@ -71,20 +71,6 @@ async function runTogether(argsList: readonly (readonly string[])[]): Promise<nu
     ),
   );
   return (performance.now() - started) / 1000;
-}
-
-function clickHouseFlags(cluster: ClickHouseCluster, database: string): string[] {
-  return [
-    "--store",
-    "clickhouse",
-    "--store-url",
-    cluster.shardUrls[0] ?? "",
-    "--store-cluster",
-    cluster.cluster,
-    "--store-database",
-    database,
-    ...cluster.shardUrls.flatMap((url) => ["--store-shard", url]),
-  ];
 }
 
 /** Starts `pageviews serve` and resolves with its base URL once it listens. */
@@ -149,7 +135,7 @@ for (const workers of [1, 2]) {
 const cluster = await startClickHouseCluster(2);
 try {
   for (const workers of [1, 2]) {
-    const flags = clickHouseFlags(cluster, `scale_threads_${workers}`);
+    const flags = clickHouseStoreFlags(cluster, `scale_threads_${workers}`);
     ingests.push({
       name: `ClickHouse 2 shards, ingest --workers ${workers}`,
       seconds: seconds(() =>
@@ -165,7 +151,7 @@ try {
       ),
     });
   }
-  const flags = clickHouseFlags(cluster, "scale_processes");
+  const flags = clickHouseStoreFlags(cluster, "scale_processes");
   ingests.push({
     name: "ClickHouse 2 shards, 2 × worker --shard i/2",
     seconds: await runTogether(

@@ -6,6 +6,7 @@ import { formatWebrequest, generateRequests } from "../src/generate/traffic.ts";
 import { storePath } from "../src/store/data-dir.ts";
 import {
   type ClickHouseCluster,
+  clickHouseStoreFlags,
   clickHouseUnavailable,
   startClickHouseCluster,
 } from "./support/clickhouse-cluster.ts";
@@ -34,21 +35,13 @@ let cluster: ClickHouseCluster | undefined;
 let serve: ServeProcess | undefined;
 
 /** Starts serve on the cluster. */
-function start({ shardUrls, cluster: name }: ClickHouseCluster): Promise<ServeProcess> {
+function start(cluster: ClickHouseCluster): Promise<ServeProcess> {
   return startServe([
     "--data-dir",
     dataDir,
     "--port",
     "0",
-    "--store",
-    "clickhouse",
-    "--store-url",
-    shardUrls[0] ?? "",
-    "--store-cluster",
-    name,
-    "--store-database",
-    DATABASE,
-    ...shardUrls.flatMap((url) => ["--store-shard", url]),
+    ...clickHouseStoreFlags(cluster, DATABASE),
     "--ingest-token",
     TOKEN,
     "--now",

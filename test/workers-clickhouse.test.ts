@@ -10,6 +10,7 @@ import { DuckDbStore } from "../src/store/duckdb-store.ts";
 import type { Store } from "../src/store/store.ts";
 import {
   type ClickHouseCluster,
+  clickHouseStoreFlags,
   clickHouseUnavailable,
   startClickHouseCluster,
 } from "./support/clickhouse-cluster.ts";
@@ -27,20 +28,6 @@ const workDir = mkdtempSync(join(tmpdir(), "pageviews-workers-"));
 const input = join(workDir, "traffic.json.gz");
 let cluster: ClickHouseCluster | undefined;
 
-function storeFlags({ shardUrls, cluster: name }: ClickHouseCluster): string[] {
-  return [
-    "--store",
-    "clickhouse",
-    "--store-url",
-    shardUrls[0] ?? "",
-    "--store-cluster",
-    name,
-    "--store-database",
-    DATABASE,
-    ...shardUrls.flatMap((url) => ["--store-shard", url]),
-  ];
-}
-
 function workerArgs(shard: string): string[] {
   if (cluster === undefined) throw new Error("no cluster");
   return [
@@ -49,7 +36,7 @@ function workerArgs(shard: string): string[] {
     shard,
     "--data-dir",
     join(workDir, `worker-${shard[0]}`),
-    ...storeFlags(cluster),
+    ...clickHouseStoreFlags(cluster, DATABASE),
   ];
 }
 

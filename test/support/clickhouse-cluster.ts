@@ -26,6 +26,21 @@ interface ServerCommand {
   args: string[];
 }
 
+/** The `pageviews` flags that select this cluster as the store, with `database`. */
+export function clickHouseStoreFlags({ shardUrls, cluster }: ClickHouseCluster, database: string): string[] {
+  return [
+    "--store",
+    "clickhouse",
+    "--store-url",
+    shardUrls[0] ?? "",
+    "--store-cluster",
+    cluster,
+    "--store-database",
+    database,
+    ...shardUrls.flatMap((url) => ["--store-shard", url]),
+  ];
+}
+
 /** Finds the server binary: `$CLICKHOUSE_SERVER`, then `clickhouse-server`, then `clickhouse server`. */
 export function findClickHouseServer(): ServerCommand | null {
   const explicit = process.env.CLICKHOUSE_SERVER;
