@@ -10,7 +10,9 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { writeTraffic } from "../src/generate/traffic.ts";
+import { storePath } from "../src/store/data-dir.ts";
 
 const { values } = parseArgs({ options: { lines: { type: "string", default: "2000000" } } });
 const lines = Number(values.lines);
@@ -51,6 +53,27 @@ function timed(command: string): { seconds: number; stderr: string; stdout: stri
   return { seconds: (performance.now() - started) / 1000, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** pageview_hourly's rows and the bytes of the blocks its columns use (a block may hold other data too). */
+async function pageviewHourlySize(path: string): Promise<{ rows: number; bytesPerRow: number }> {
+  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+  const connection = await instance.connect();
+  try {
+    const [rows, blocks, blockSize] = (
+      await connection.runAndReadAll(
+        `SELECT (SELECT count(*) FROM pageview_hourly), count(DISTINCT block_id),
+           (SELECT block_size FROM pragma_database_size())
+         FROM pragma_storage_info('pageview_hourly') WHERE persistent`,
+      )
+    )
+      .getRows()[0]
+      ?.map(Number) ?? [0, 0, 0];
+    return { rows: rows ?? 0, bytesPerRow: ((blocks ?? 0) * (blockSize ?? 0)) / (rows || 1) };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 function duSize(path: string): number {
   if (!existsSync(path)) return 0;
   const stats = statSync(path);
@@ -71,6 +94,7 @@ const peak = /peak memory \(RSS\): (\d+) MiB/.exec(run.stderr)?.[1];
 const hoursReprocessed = /hours updated: (\d+)/.exec(late.stderr)?.[1];
 const rawBytes = duSize(join(dataDir, "raw"));
 const storeBytes = duSize(join(dataDir, "pageviews.duckdb")) + duSize(join(dataDir, "pageviews.duckdb.wal"));
+const hourly = await pageviewHourlySize(storePath(dataDir));
 const perMillion = (bytes: number) => ((bytes / pageviewsIngested) * 1e6) / 2 ** 20;
 const rate = (seconds: number) => Math.round(counted / seconds);
 
@@ -95,5 +119,8 @@ console.log(
 );
 console.log(
   `late lines for one hour ${late.seconds.toFixed(2)} s, ${hoursReprocessed} hours re-processed (the hour and the later hours its actor labels feed)`,
+);
+console.log(
+  `pageview_hourly         ${hourly.rows.toLocaleString()} rows, ${hourly.bytesPerRow.toFixed(1)} bytes per row (target < 20) → ${hourly.bytesPerRow < 20 ? "met" : "NOT met"}`,
 );
 console.log(run.stderr.split("\n").slice(-14).join("\n"));

@@ -203,6 +203,8 @@ const TABLES = [
  * store is opened for writing, so a version-1 store gains them without a version change.
  */
 const ADDED_TABLES = [
+  // Days of pageview_hourly that compact() has to rewrite as one sorted run.
+  `CREATE TABLE IF NOT EXISTS pageview_hourly_unsorted (day INTEGER PRIMARY KEY)`,
   // Dump files imported (`pageviews dumps import`), so that the same file is not imported twice.
   `CREATE TABLE IF NOT EXISTS imported_dumps (
     name VARCHAR PRIMARY KEY,

@@ -109,6 +109,66 @@ describe("DuckDbStore on disk", () => {
     }
   });
 
+  it("rewrites a changed day of hourly rows as one run sorted by article, reads unchanged", async () => {
+    const hours = ["2026020300", "2026020301", "2026020302"];
+    const store = await DuckDbStore.open(path);
+    for (const [i, hour] of hours.entries()) {
+      await store.replaceHour(
+        processedHour(hour, [
+          pageviewRow({ article: "Zebra", views: 1 + i }),
+          pageviewRow({ article: "Aardvark", views: 2 + i }),
+        ]),
+      );
+    }
+    await store.refreshServing(["20260203"]);
+    const zebraHours = (reader: DuckDbStore) =>
+      reader.perArticle({
+        project: "en.wikipedia",
+        article: "Zebra",
+        access: "all-access",
+        agent: "all-agents",
+        granularity: "hourly",
+        from: "2026020300",
+        to: "2026020323",
+      });
+    const before = await zebraHours(store);
+    expect(before).toHaveLength(3);
+    await store.close();
+    const physicalOrder = async () => {
+      const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+      const connection = await instance.connect();
+      try {
+        const rows = await connection.runAndReadAll(
+          "SELECT article, hour FROM pageview_hourly ORDER BY rowid",
+        );
+        const unsorted = await connection.runAndReadAll("SELECT day FROM pageview_hourly_unsorted");
+        return { rows: rows.getRows().map((row) => row.join(" ")), unsorted: unsorted.getRows().flat() };
+      } finally {
+        connection.closeSync();
+        instance.closeSync();
+      }
+    };
+    // Inserted hour by hour: the articles alternate; the day waits for compaction.
+    expect(await physicalOrder()).toMatchObject({ unsorted: [20260203] });
+    expect((await physicalOrder()).rows.slice(0, 2)).toEqual(["Aardvark 2026020300", "Zebra 2026020300"]);
+
+    const compacting = await DuckDbStore.open(path);
+    await compacting.compact();
+    expect(await zebraHours(compacting)).toEqual(before);
+    await compacting.close();
+    expect(await physicalOrder()).toEqual({
+      rows: [
+        "Aardvark 2026020300",
+        "Aardvark 2026020301",
+        "Aardvark 2026020302",
+        "Zebra 2026020300",
+        "Zebra 2026020301",
+        "Zebra 2026020302",
+      ],
+      unsorted: [],
+    });
+  });
+
   it("refuses a store written with a newer schema", async () => {
     await (await DuckDbStore.open(path)).close();
     const instance = await DuckDBInstance.create(path);

@@ -9,7 +9,14 @@ import {
   STAGING_TABLES,
   STORAGE_VERSION,
 } from "./duckdb-schema.ts";
-import { refreshDay, refreshMonth, sortMonth, unsortedMonths } from "./duckdb-serving.ts";
+import {
+  refreshDay,
+  refreshMonth,
+  sortDay,
+  sortMonth,
+  unsortedDays,
+  unsortedMonths,
+} from "./duckdb-serving.ts";
 import { stage } from "./duckdb-staging.ts";
 import { inTransaction } from "./duckdb-transaction.ts";
 import { checkShard, completedHour, WHOLE_HOUR } from "./hour-parts.ts";
@@ -228,6 +235,9 @@ export class DuckDbStore implements DumpStore {
     await this.#write(async (connection) => {
       for (const month of await unsortedMonths(connection)) {
         await inTransaction(connection, () => sortMonth(connection, month));
+      }
+      for (const day of await unsortedDays(connection)) {
+        await inTransaction(connection, () => sortDay(connection, day));
       }
     });
   }
