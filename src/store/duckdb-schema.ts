@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { ARTICLE_INDEX_TABLES } from "./duckdb-article-index.ts";
 import { inTransaction } from "./duckdb-transaction.ts";
 
 /**
@@ -218,6 +219,7 @@ const ADDED_TABLES = [
     access_site VARCHAR NOT NULL,
     views BIGINT NOT NULL
   )`,
+  ...ARTICLE_INDEX_TABLES,
 ];
 
 /** The tables that hold an hour's data, each with an `hour` column. */

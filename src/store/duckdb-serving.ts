@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { KEEP_DAY_BEFORE, RECORD_CHANGED_MONTHS } from "./duckdb-article-index.ts";
 import { ALL_ACCESS, daysOfMonth, hoursOfDay } from "./serving-keys.ts";
 import { ALL_PROJECTS } from "./store.ts";
 
@@ -19,12 +20,15 @@ const TOP_SIZE = 1000;
 export const TOP_CUT = `count(*) OVER ranking <= ${TOP_SIZE}`;
 
 const DAILY = [
+  KEEP_DAY_BEFORE,
   `DELETE FROM per_article_daily WHERE day = $day`,
   `INSERT INTO per_article_daily
      SELECT project, article, $day, access_method, agent_type, sum(views)
      FROM pageview_hourly WHERE hour BETWEEN $firstHour AND $lastHour
      GROUP BY project, article, access_method, agent_type
      ORDER BY project, article, access_method, agent_type`,
+  RECORD_CHANGED_MONTHS,
+  `DROP TABLE per_article_day_before`,
   `INSERT OR IGNORE INTO per_article_daily_unsorted VALUES ($day // 100)`,
   // The day's hourly rows changed (a refresh follows every change of them): compact() sorts them again.
   `INSERT OR IGNORE INTO pageview_hourly_unsorted VALUES ($day)`,

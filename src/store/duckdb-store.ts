@@ -1,5 +1,10 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { ActorHourlyMetrics } from "../pipeline/actor-metrics.ts";
+import { ArticleIndex } from "./article-index.ts";
+import { articleIndexCurrent, syncArticleIndex } from "./duckdb-article-index.ts";
 import * as dumps from "./duckdb-dumps.ts";
 import * as reads from "./duckdb-reads.ts";
 import {
@@ -81,12 +86,20 @@ export class DuckDbStore implements DumpStore {
   readonly #instance: DuckDBInstance;
   readonly #writer: DuckDBConnection | null;
   readonly #readers: ReaderPool;
+  readonly #articleIndex: OpenedArticleIndex | null;
+  /** Whether the index holds every committed change: per-article reads use it only then. */
+  #articleIndexCurrent = false;
   #writes: Promise<unknown> = Promise.resolve();
 
-  private constructor(instance: DuckDBInstance, writer: DuckDBConnection | null) {
+  private constructor(
+    instance: DuckDBInstance,
+    writer: DuckDBConnection | null,
+    articleIndex: OpenedArticleIndex | null,
+  ) {
     this.#instance = instance;
     this.#writer = writer;
     this.#readers = new ReaderPool(instance, MAX_READERS);
+    this.#articleIndex = articleIndex;
   }
 
   /** Opens (creating if needed, unless read-only) the store at `path`; `":memory:"` for tests. */
@@ -107,17 +120,26 @@ export class DuckDbStore implements DumpStore {
       throw new StoreLockedError(path, holder === undefined ? undefined : Number(holder), { cause: error });
     }
     let connection: DuckDBConnection | undefined;
+    let articleIndex: OpenedArticleIndex | null = null;
     try {
       connection = await instance.connect();
       await prepareSchema(connection, path, readOnly);
+      articleIndex = openArticleIndex(path, readOnly);
       if (readOnly) {
+        const current = articleIndex !== null && (await articleIndexCurrent(connection, articleIndex.index));
         connection.closeSync();
-        return new DuckDbStore(instance, null);
+        const store = new DuckDbStore(instance, null, articleIndex);
+        store.#articleIndexCurrent = current;
+        return store;
       }
       for (const ddl of STAGING_TABLES) await connection.run(ddl);
-      return new DuckDbStore(instance, connection);
+      const store = new DuckDbStore(instance, connection, articleIndex);
+      // Finishes a sync that a crash interrupted, or builds the index of a store that has none.
+      await store.#write((writer) => store.#syncArticleIndex(writer));
+      return store;
     } catch (error) {
       connection?.closeSync();
+      await articleIndex?.close();
       instance.closeSync();
       throw error;
     }
@@ -216,12 +238,21 @@ export class DuckDbStore implements DumpStore {
     const dayKeys = [...new Set(days.map(dayKey))].sort((a, b) => a - b);
     if (dayKeys.length === 0) return;
     const months = [...new Set(dayKeys.map((day) => Math.floor(day / 100)))];
-    await this.#write((connection) =>
-      inTransaction(connection, async () => {
+    await this.#write(async (connection) => {
+      await inTransaction(connection, async () => {
         for (const day of dayKeys) await refreshDay(connection, day);
         for (const month of months) await refreshMonth(connection, month);
-      }),
-    );
+      });
+      await this.#syncArticleIndex(connection);
+    });
+  }
+
+  /** Until a sync succeeds, per-article reads go to per_article_daily, which is always right. */
+  async #syncArticleIndex(connection: DuckDBConnection): Promise<void> {
+    if (this.#articleIndex === null) return;
+    this.#articleIndexCurrent = false;
+    await syncArticleIndex(connection, this.#articleIndex.index);
+    this.#articleIndexCurrent = true;
   }
 
   /**
@@ -308,6 +339,15 @@ export class DuckDbStore implements DumpStore {
   }
 
   perArticle(query: PerArticleQuery): Promise<ViewsAt[]> {
+    const { granularity } = query;
+    if (this.#articleIndexCurrent && this.#articleIndex !== null && granularity !== "hourly") {
+      try {
+        const views = this.#articleIndex.index.read({ ...query, granularity });
+        if (views !== null) return Promise.resolve(views);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return this.#readers.use((connection) => reads.perArticle(connection, query));
   }
 
@@ -381,6 +421,7 @@ export class DuckDbStore implements DumpStore {
     await this.#readers.close();
     this.#writer?.closeSync();
     this.#instance.closeSync();
+    await this.#articleIndex?.close();
   }
 
   /** Runs writes one at a time, in call order, on the writer connection. */
@@ -391,6 +432,33 @@ export class DuckDbStore implements DumpStore {
     this.#writes = run.catch(() => undefined);
     return run;
   }
+}
+
+interface OpenedArticleIndex {
+  index: ArticleIndex;
+  close(): Promise<void>;
+}
+
+/**
+ * The per-article index beside the store file (`<file>.articles`); an in-memory store gets one in a
+ * temporary directory, removed on close. A read-only store without one reads per_article_daily.
+ */
+function openArticleIndex(storePath: string, readOnly: boolean): OpenedArticleIndex | null {
+  if (storePath === ":memory:") {
+    const directory = mkdtempSync(join(tmpdir(), "pageviews-articles-"));
+    const index = ArticleIndex.open(join(directory, "articles"));
+    return {
+      index,
+      close: async () => {
+        await index.close();
+        rmSync(directory, { recursive: true, force: true });
+      },
+    };
+  }
+  const path = `${storePath}.articles`;
+  if (readOnly && !existsSync(path)) return null;
+  const index = ArticleIndex.open(path, { readOnly });
+  return { index, close: () => index.close() };
 }
 
 /** pageview_hourly's key: every column but views and the definition version. */

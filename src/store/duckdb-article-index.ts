@@ -1,0 +1,141 @@
+import { randomUUID } from "node:crypto";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { AccessMethod, AgentType } from "../definition/types.ts";
+import type { ArticleIndex, ArticleMonth } from "./article-index.ts";
+import { MonthViewsBuilder } from "./article-months.ts";
+import { inTransaction } from "./duckdb-transaction.ts";
+
+/**
+ * Keeps the per-article index (article-index.ts) in step with per_article_daily. A day's refresh
+ * records, in its own transaction, which article-months it changed (article_index_pending); after the
+ * commit those months are read back whole and written to the index, then forgotten. A crash between
+ * the two leaves them recorded, and the next write or open finishes the job: the index never misses
+ * a committed change for longer than that.
+ */
+
+export const ARTICLE_INDEX_TABLES = [
+  `CREATE TABLE IF NOT EXISTS article_index_pending (
+    project VARCHAR NOT NULL,
+    article VARCHAR NOT NULL,
+    month INTEGER NOT NULL
+  )`,
+  // The token the index must carry: a copy of the store with another index, or none, is rebuilt.
+  `CREATE TABLE IF NOT EXISTS article_index_state (token VARCHAR NOT NULL)`,
+];
+
+const DAY_ROWS = `SELECT project, article, access_method, agent_type, views FROM per_article_daily WHERE day = $day`;
+
+/** Run before a day of per_article_daily is replaced: keeps its old rows. */
+export const KEEP_DAY_BEFORE = `CREATE OR REPLACE TEMP TABLE per_article_day_before AS ${DAY_ROWS}`;
+
+/** Run after it is replaced: records the article-months whose rows differ. */
+export const RECORD_CHANGED_MONTHS = `INSERT INTO article_index_pending
+  SELECT DISTINCT project, article, $day // 100 FROM (
+    (FROM per_article_day_before EXCEPT ${DAY_ROWS})
+    UNION ALL
+    (${DAY_ROWS} EXCEPT FROM per_article_day_before)
+  )`;
+
+/** Months written per index transaction: about a tenth of a second of the main thread. */
+const BATCH_MONTHS = 5000;
+
+/**
+ * Brings the index up to date: the recorded months, or everything when the index does not carry the
+ * store's token. Runs on the writer connection, between writes.
+ */
+export async function syncArticleIndex(connection: DuckDBConnection, index: ArticleIndex): Promise<void> {
+  const state = await connection.runAndReadAll("SELECT token FROM article_index_state");
+  const token = state.getRows()[0]?.[0];
+  if (typeof token !== "string" || token !== index.token) {
+    await rebuild(connection, index);
+    return;
+  }
+  await writeMonths(
+    connection,
+    index,
+    `WITH changed AS (SELECT DISTINCT project, article, month FROM article_index_pending)
+     SELECT c.project, c.article, c.month, d.day % 100, d.access_method, d.agent_type, d.views
+     FROM changed c LEFT JOIN per_article_daily d
+       ON d.project = c.project AND d.article = c.article AND d.day BETWEEN c.month * 100 + 1 AND c.month * 100 + 31
+     ORDER BY c.project, c.article, c.month, d.day`,
+  );
+  await connection.run("DELETE FROM article_index_pending");
+}
+
+/** Whether a read-only store's index can be trusted: it carries the token and nothing is pending. */
+export async function articleIndexCurrent(
+  connection: DuckDBConnection,
+  index: ArticleIndex,
+): Promise<boolean> {
+  const tables = await connection.runAndReadAll(
+    `SELECT count(*) FROM duckdb_tables()
+     WHERE database_name = current_database() AND table_name IN ('article_index_state', 'article_index_pending')`,
+  );
+  if (Number(tables.getRows()[0]?.[0]) !== 2) return false;
+  const state = await connection.runAndReadAll(
+    "SELECT (SELECT any_value(token) FROM article_index_state), (SELECT count(*) FROM article_index_pending)",
+  );
+  const [token, pending] = state.getRows()[0] ?? [];
+  return typeof token === "string" && token === index.token && Number(pending) === 0;
+}
+
+async function rebuild(connection: DuckDBConnection, index: ArticleIndex): Promise<void> {
+  await index.clear();
+  await writeMonths(
+    connection,
+    index,
+    `SELECT project, article, day // 100, day % 100, access_method, agent_type, views
+     FROM per_article_daily ORDER BY project, article, day`,
+  );
+  const token = randomUUID();
+  await inTransaction(connection, async () => {
+    await connection.run("DELETE FROM article_index_pending");
+    await connection.run("DELETE FROM article_index_state");
+    await connection.run("INSERT INTO article_index_state VALUES ($token)", { token });
+  });
+  await index.setToken(token);
+}
+
+/**
+ * Streams rows (project, article, month, day of month or NULL, access method, agent type, views),
+ * ordered by project, article, month and day, into whole months, and writes them in batches that
+ * never split an article.
+ */
+async function writeMonths(connection: DuckDBConnection, index: ArticleIndex, sql: string): Promise<void> {
+  const result = await connection.stream(sql);
+  let batch: ArticleMonth[] = [];
+  let current: { project: string; article: string; month: number; builder: MonthViewsBuilder } | null = null;
+  const finishMonth = async (nextProject: string | null, nextArticle: string | null) => {
+    if (current === null) return;
+    batch.push({
+      project: current.project,
+      article: current.article,
+      month: current.month,
+      views: current.builder.finish(),
+    });
+    const articleEnds = current.project !== nextProject || current.article !== nextArticle;
+    if (articleEnds && batch.length >= BATCH_MONTHS) {
+      await index.write(batch);
+      batch = [];
+    }
+  };
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (chunk === null || chunk.rowCount === 0) break;
+    for (const [project, article, month, day, access, agent, views] of chunk.getRows()) {
+      const key = { project: project as string, article: article as string, month: Number(month) };
+      if (
+        current?.month !== key.month ||
+        current.article !== key.article ||
+        current.project !== key.project
+      ) {
+        await finishMonth(key.project, key.article);
+        current = { ...key, builder: new MonthViewsBuilder() };
+      }
+      if (day !== null)
+        current.builder.add(Number(day), access as AccessMethod, agent as AgentType, Number(views));
+    }
+  }
+  await finishMonth(null, null);
+  if (batch.length > 0) await index.write(batch);
+}
