@@ -1,3 +1,4 @@
+import { hash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { METRICS } from "./context.ts";
 import { CLOSED_PERIOD_CACHE } from "./freshness.ts";
@@ -30,6 +31,16 @@ const API_CSP: Readonly<Record<string, string>> = {
   "x-content-security-policy": NO_ACTIVE_CONTENT,
   "x-webkit-csp": NO_ACTIVE_CONTENT,
 };
+
+/** AQS's etag is the SHA-1 of the body, in hex (the etag hook quotes it). */
+export function sha1Hex(payload: string | Buffer): string {
+  return hash("sha1", payload, "hex");
+}
+
+/** The etag header of a body. */
+export function etagOf(payload: string | Buffer): string {
+  return `"${sha1Hex(payload)}"`;
+}
 
 export const ERROR_CACHE = "private, max-age=0, s-maxage=0, must-revalidate";
 

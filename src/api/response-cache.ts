@@ -3,6 +3,7 @@ import { LRUCache } from "lru-cache";
 import { METRICS } from "./context.ts";
 import { wantsCsv } from "./csv-output.ts";
 import type { Freshness } from "./freshness.ts";
+import { etagOf } from "./http-headers.ts";
 
 /**
  * Answers kept in memory, by URL and format: popular pages and the day's top lists are asked for again
@@ -12,6 +13,8 @@ import type { Freshness } from "./freshness.ts";
 
 interface CachedAnswer {
   payload: string;
+  /** Kept with the answer, so that a repeat is not hashed again (the etag hook keeps an etag set). */
+  etag: string;
   contentType: string;
   cacheControl: string;
   generation: number;
@@ -38,14 +41,18 @@ export function addResponseCache(app: FastifyInstance, freshness: Freshness, max
     return reply
       .header("content-type", answer.contentType)
       .header("cache-control", answer.cacheControl)
+      .header("etag", answer.etag)
       .send(answer.payload);
   });
 
   app.addHook("onSend", async (request, reply, payload) => {
     const generation = computedIn.get(request);
     if (reply.statusCode !== 200 || typeof payload !== "string" || generation === undefined) return payload;
+    const etag = etagOf(payload);
+    reply.header("etag", etag);
     answers.set(keyOf(request), {
       payload,
+      etag,
       contentType: String(reply.getHeader("content-type")),
       cacheControl: String(reply.getHeader("cache-control")),
       generation,

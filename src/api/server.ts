@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { constants } from "node:zlib";
 import fastifyCompress from "@fastify/compress";
 import fastifyEtag from "@fastify/etag";
@@ -17,7 +16,7 @@ import type { ApiContext } from "./context.ts";
 import { addCsvOutput } from "./csv-output.ts";
 import { addDashboard } from "./dashboard.ts";
 import { Freshness } from "./freshness.ts";
-import { addHttpHeaders, ERROR_CACHE, headersFor } from "./http-headers.ts";
+import { addHttpHeaders, ERROR_CACHE, headersFor, sha1Hex } from "./http-headers.ts";
 import { ApiProblem, invalidRequest, PROBLEM_JSON, problemBody, unknownRoute } from "./problem.ts";
 import { addResponseCache } from "./response-cache.ts";
 import { aggregateRoute } from "./routes/aggregate.ts";
@@ -106,7 +105,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     (options.responseCacheMiB ?? DEFAULT_RESPONSE_CACHE_MIB) * 2 ** 20,
   );
   // AQS's etag is the SHA-1 of the body, in hex; If-None-Match then answers 304.
-  await app.register(fastifyEtag, { hashFn: (payload) => createHash("sha1").update(payload).digest("hex") });
+  await app.register(fastifyEtag, { hashFn: sha1Hex });
   await app.register(fastifyCompress, {
     encodings: ["br", "gzip", "deflate"],
     // Brotli's default quality (11) costs more time than the bytes it saves on small JSON answers.

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ApiAccess, ApiAgent } from "../../store/store.ts";
 import { type ApiContext, METRICS } from "../context.ts";
+import { perArticleJson } from "../per-article-json.ts";
 import { noData } from "../problem.ts";
 import { normalizeArticle, normalizeProject, seriesRange } from "../request-params.ts";
 import {
@@ -84,17 +85,9 @@ export function perArticleRoute(app: FastifyInstance, context: ApiContext): void
       });
       if (views.length === 0) throw noData();
       reply.header("cache-control", await context.freshness.cacheControl(lastHour));
-      return {
-        items: views.map(({ timestamp, views }) => ({
-          project,
-          article,
-          granularity,
-          timestamp,
-          access,
-          agent,
-          views,
-        })),
-      };
+      // Written here rather than by the response schema's serializer: see perArticleJson.
+      reply.type("application/json; charset=utf-8");
+      return perArticleJson({ project, article, granularity, access, agent }, views);
     },
   );
 }
