@@ -94,6 +94,7 @@ const peak = /peak memory \(RSS\): (\d+) MiB/.exec(run.stderr)?.[1];
 const hoursReprocessed = /hours updated: (\d+)/.exec(late.stderr)?.[1];
 const rawBytes = duSize(join(dataDir, "raw"));
 const storeBytes = duSize(join(dataDir, "pageviews.duckdb")) + duSize(join(dataDir, "pageviews.duckdb.wal"));
+const indexBytes = duSize(join(dataDir, "pageviews.duckdb.articles"));
 const hourly = await pageviewHourlySize(storePath(dataDir));
 const perMillion = (bytes: number) => ((bytes / pageviewsIngested) * 1e6) / 2 ** 20;
 const rate = (seconds: number) => Math.round(counted / seconds);
@@ -116,6 +117,9 @@ console.log(
 );
 console.log(
   `store (aggregates)      ${(storeBytes / 2 ** 20).toFixed(1)} MiB (${perMillion(storeBytes).toFixed(1)} MiB per million pageviews)`,
+);
+console.log(
+  `per-article index       ${(indexBytes / 2 ** 20).toFixed(1)} MiB (${perMillion(indexBytes).toFixed(1)} MiB per million pageviews)`,
 );
 console.log(
   `late lines for one hour ${late.seconds.toFixed(2)} s, ${hoursReprocessed} hours re-processed (the hour and the later hours its actor labels feed)`,
