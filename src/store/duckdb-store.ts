@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { ActorHourlyMetrics } from "../pipeline/actor-metrics.ts";
 import { ArticleIndex } from "./article-index.ts";
-import { articleIndexCurrent, syncArticleIndex } from "./duckdb-article-index.ts";
+import {
+  articleIndexBuilt,
+  articleIndexCurrent,
+  rebuildArticleIndex,
+  syncChangedMonths,
+} from "./duckdb-article-index.ts";
 import * as dumps from "./duckdb-dumps.ts";
 import * as reads from "./duckdb-reads.ts";
 import {
@@ -247,12 +252,26 @@ export class DuckDbStore implements DumpStore {
     });
   }
 
-  /** Until a sync succeeds, per-article reads go to per_article_daily, which is always right. */
+  /**
+   * Brings the index up to date: the months a refresh changed, or all of it when it was not built from
+   * this store. While the changed months are written, reads go on using it (each article is written in
+   * one transaction, so an answer is all old or all new); during a rebuild, or after a failed sync,
+   * they read per_article_daily, which is always right.
+   */
   async #syncArticleIndex(connection: DuckDBConnection): Promise<void> {
     if (this.#articleIndex === null) return;
-    this.#articleIndexCurrent = false;
-    await syncArticleIndex(connection, this.#articleIndex.index);
-    this.#articleIndexCurrent = true;
+    const { index } = this.#articleIndex;
+    try {
+      if (await articleIndexBuilt(connection, index)) await syncChangedMonths(connection, index);
+      else {
+        this.#articleIndexCurrent = false;
+        await rebuildArticleIndex(connection, index);
+      }
+      this.#articleIndexCurrent = true;
+    } catch (error) {
+      this.#articleIndexCurrent = false;
+      throw error;
+    }
   }
 
   /**
