@@ -26,50 +26,23 @@ function queries(): PerArticleQuery[] {
   const all: PerArticleQuery[] = [];
   for (const project of PROJECTS) {
     for (const article of [...ARTICLES, LONG_TITLE]) {
+      const add = (
+        access: ApiAccess,
+        agent: ApiAgent,
+        granularity: "daily" | "monthly",
+        from: string,
+        to: string,
+      ) => all.push({ project, article, access, agent, granularity, from, to });
       for (const access of ACCESSES) {
-        for (const agent of AGENTS) {
-          all.push({
-            project,
-            article,
-            access,
-            agent,
-            granularity: "daily",
-            from: "2026100100",
-            to: "2026113000",
-          });
-        }
+        for (const agent of AGENTS) add(access, agent, "daily", "2026100100", "2026113000");
       }
       for (const [access, agent] of [
         ["all-access", "all-agents"],
         ["desktop", "user"],
       ] as const) {
-        all.push({
-          project,
-          article,
-          access,
-          agent,
-          granularity: "monthly",
-          from: "2026100100",
-          to: "2026113000",
-        });
-        all.push({
-          project,
-          article,
-          access,
-          agent,
-          granularity: "monthly",
-          from: "2026103100",
-          to: "2026110100",
-        });
-        all.push({
-          project,
-          article,
-          access,
-          agent,
-          granularity: "daily",
-          from: "2026103101",
-          to: "2026110200",
-        });
+        add(access, agent, "monthly", "2026100100", "2026113000");
+        add(access, agent, "monthly", "2026103100", "2026110100");
+        add(access, agent, "daily", "2026103101", "2026110200");
       }
     }
   }
