@@ -54,9 +54,8 @@ export class ArticleIndex {
     return this.#meta.get(TOKEN);
   }
 
-  async setToken(token: string | null): Promise<void> {
-    if (token === null) await this.#meta.remove(TOKEN);
-    else await this.#meta.put(TOKEN, token);
+  async setToken(token: string): Promise<void> {
+    await this.#meta.put(TOKEN, token);
   }
 
   /** Empties the index, token included. */
@@ -82,11 +81,11 @@ export class ArticleIndex {
 
   /**
    * Daily or monthly buckets, as DuckDbStore's SQL read answers them (see Store.perArticle); null for
-   * an article the index leaves out.
+   * what the index leaves out: hours, and titles too long for a key.
    */
-  read(query: PerArticleQuery & { granularity: "daily" | "monthly" }): ViewsAt[] | null {
-    const { project, article } = query;
-    if (!indexable(project, article)) return null;
+  read(query: PerArticleQuery): ViewsAt[] | null {
+    const { project, article, granularity } = query;
+    if (granularity === "hourly" || !indexable(project, article)) return null;
     const { first, last } = dayRange(query.from, query.to);
     const out: ViewsAt[] = [];
     if (first > last) return out;
@@ -99,7 +98,7 @@ export class ArticleIndex {
       // Keys are compared as bytes: a title that extends this one with a low control character could
       // sort inside the range, so each key is checked whole.
       if (key[0] !== project || key[1] !== article) continue;
-      appendBuckets(key[2], value, selected, first, last, query.granularity, out);
+      appendBuckets(key[2], value, selected, first, last, granularity, out);
     }
     return out;
   }

@@ -1,4 +1,5 @@
 import type { AccessMethod, AgentType } from "../definition/types.ts";
+import { ALL_ACCESS, storedAccess, storedAgent } from "./serving-keys.ts";
 import type { ApiAccess, ApiAgent, ViewsAt } from "./store.ts";
 
 /**
@@ -20,27 +21,17 @@ function pairBit(access: AccessMethod, agent: AgentType): number {
   return bit;
 }
 
-const API_ACCESS: Readonly<Record<ApiAccess, readonly AccessMethod[]>> = {
-  "all-access": ["desktop", "mobile app", "mobile web"],
-  desktop: ["desktop"],
-  "mobile-app": ["mobile app"],
-  "mobile-web": ["mobile web"],
-};
-const API_AGENT: Readonly<Record<ApiAgent, readonly AgentType[]>> = {
-  "all-agents": ["user", "spider", "automated"],
-  user: ["user"],
-  spider: ["spider"],
-  automated: ["automated"],
-};
-
-/** The mask of the pairs an API access and agent sum. */
+/** The mask of the pairs an API access and agent sum (`all-*` sums every method or type). */
 export function selectedPairs(access: ApiAccess, agent: ApiAgent): number {
-  const methods = API_ACCESS[access];
-  const agents = API_AGENT[agent];
-  if (methods === undefined || agents === undefined)
-    throw new RangeError(`Not an access and agent: ${access}, ${agent}`);
+  const method = storedAccess(access);
+  const type = storedAgent(agent);
   let mask = 0;
-  for (const method of methods) for (const type of agents) mask |= 1 << pairBit(method, type);
+  for (const [eachMethod, accessBit] of Object.entries(ACCESS_BITS)) {
+    if (method !== ALL_ACCESS && method !== eachMethod) continue;
+    for (const [eachType, agentBit] of Object.entries(AGENT_BITS)) {
+      if (type === "all-agents" || type === eachType) mask |= 1 << (accessBit + agentBit);
+    }
+  }
   return mask;
 }
 

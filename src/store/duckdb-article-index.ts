@@ -68,16 +68,14 @@ export async function articleIndexCurrent(
   connection: DuckDBConnection,
   index: ArticleIndex,
 ): Promise<boolean> {
+  // A store last written before the index existed has not got its tables.
   const tables = await connection.runAndReadAll(
     `SELECT count(*) FROM duckdb_tables()
      WHERE database_name = current_database() AND table_name IN ('article_index_state', 'article_index_pending')`,
   );
-  if (Number(tables.getRows()[0]?.[0]) !== 2) return false;
-  const state = await connection.runAndReadAll(
-    "SELECT (SELECT any_value(token) FROM article_index_state), (SELECT count(*) FROM article_index_pending)",
-  );
-  const [token, pending] = state.getRows()[0] ?? [];
-  return typeof token === "string" && token === index.token && Number(pending) === 0;
+  if (Number(tables.getRows()[0]?.[0]) !== 2 || !(await articleIndexBuilt(connection, index))) return false;
+  const pending = await connection.runAndReadAll("SELECT count(*) FROM article_index_pending");
+  return Number(pending.getRows()[0]?.[0]) === 0;
 }
 
 /** Empties the index and fills it from per_article_daily; the index is incomplete until this returns. */

@@ -357,17 +357,9 @@ export class DuckDbStore implements DumpStore {
     });
   }
 
-  perArticle(query: PerArticleQuery): Promise<ViewsAt[]> {
-    const { granularity } = query;
-    if (this.#articleIndexCurrent && this.#articleIndex !== null && granularity !== "hourly") {
-      try {
-        const views = this.#articleIndex.index.read({ ...query, granularity });
-        if (views !== null) return Promise.resolve(views);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    return this.#readers.use((connection) => reads.perArticle(connection, query));
+  async perArticle(query: PerArticleQuery): Promise<ViewsAt[]> {
+    const indexed = this.#articleIndexCurrent ? this.#articleIndex?.index.read(query) : null;
+    return indexed ?? this.#readers.use((connection) => reads.perArticle(connection, query));
   }
 
   aggregate(query: SeriesQuery): Promise<ViewsAt[]> {
