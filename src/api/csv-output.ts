@@ -1,5 +1,5 @@
 import fastifyAccepts from "@fastify/accepts";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 /**
  * `Accept: text/csv` on any data route: the JSON answer as a table, one row per item, or per entry of
@@ -8,18 +8,21 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 
 type Row = Record<string, unknown>;
 
-export async function addCsvOutput(app: FastifyInstance): Promise<void> {
+/** Lets requests negotiate their format (see {@link wantsCsv}). */
+export async function addCsvNegotiation(app: FastifyInstance): Promise<void> {
   await app.register(fastifyAccepts);
-  app.addHook("onSend", async (request, reply, payload) => {
-    if (reply.statusCode !== 200 || typeof payload !== "string") return payload;
-    if (!String(reply.getHeader("content-type") ?? "").startsWith("application/json")) return payload;
-    reply.header("vary", "accept");
-    if (!wantsCsv(request)) return payload;
-    const body = JSON.parse(payload) as { items?: unknown[] };
-    if (!Array.isArray(body.items)) return payload;
-    reply.type("text/csv; charset=utf-8");
-    return toCsv(body.items);
-  });
+}
+
+/** A successful JSON answer as CSV when the client prefers it; any other answer as it is. */
+export function csvIfWanted(request: FastifyRequest, reply: FastifyReply, payload: string): string {
+  if (reply.statusCode !== 200) return payload;
+  if (!String(reply.getHeader("content-type") ?? "").startsWith("application/json")) return payload;
+  reply.header("vary", "accept");
+  if (!wantsCsv(request)) return payload;
+  const body = JSON.parse(payload) as { items?: unknown[] };
+  if (!Array.isArray(body.items)) return payload;
+  reply.type("text/csv; charset=utf-8");
+  return toCsv(body.items);
 }
 
 /** Whether the client prefers CSV to JSON (Accept, with its q-values). */

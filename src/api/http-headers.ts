@@ -1,12 +1,12 @@
 import { hash } from "node:crypto";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { METRICS } from "./context.ts";
 import { CLOSED_PERIOD_CACHE } from "./freshness.ts";
 import { PROBLEM_JSON } from "./problem.ts";
 
 /**
  * The headers AQS sends (its `response_header_filters`): CORS for any origin, read-only methods, and
- * the security headers; errors are never cached. Added here once, for every route.
+ * the security headers; errors are never cached. Set by the answer hooks (answer-hooks.ts) on every route.
  */
 
 const CORS_AND_SECURITY: Readonly<Record<string, string>> = {
@@ -32,14 +32,9 @@ const API_CSP: Readonly<Record<string, string>> = {
   "x-webkit-csp": NO_ACTIVE_CONTENT,
 };
 
-/** AQS's etag is the SHA-1 of the body, in hex (the etag hook quotes it). */
-export function sha1Hex(payload: string | Buffer): string {
-  return hash("sha1", payload, "hex");
-}
-
-/** The etag header of a body. */
+/** AQS's etag: the SHA-1 of the body, in hex, quoted. */
 export function etagOf(payload: string | Buffer): string {
-  return `"${sha1Hex(payload)}"`;
+  return `"${hash("sha1", payload, "hex")}"`;
 }
 
 export const ERROR_CACHE = "private, max-age=0, s-maxage=0, must-revalidate";
@@ -49,23 +44,18 @@ export function headersFor(url: string): Readonly<Record<string, string>> {
   return url.startsWith(METRICS) ? API_CSP : CORS_AND_SECURITY;
 }
 
-export function addHttpHeaders(app: FastifyInstance): void {
-  app.addHook("onRequest", async (request, reply) => {
-    reply.headers(headersFor(request.url));
-    reply.header("x-request-id", request.id);
-  });
+/** The headers that depend on the answer's status; a success is cached as a closed period unless it says otherwise. */
+export function setStatusHeaders(reply: FastifyReply): void {
+  if (reply.statusCode >= 400) {
+    reply.header("cache-control", ERROR_CACHE);
+    // Fastify appends a charset to JSON types; AQS sends the bare media type.
+    if (String(reply.getHeader("content-type")).startsWith(PROBLEM_JSON))
+      reply.header("content-type", PROBLEM_JSON);
+  } else if (!reply.hasHeader("cache-control")) reply.header("cache-control", CLOSED_PERIOD_CACHE);
+}
 
-  app.addHook("onSend", async (_request, reply, payload) => {
-    if (reply.statusCode >= 400) {
-      reply.header("cache-control", ERROR_CACHE);
-      // Fastify appends a charset to JSON types; AQS sends the bare media type.
-      if (String(reply.getHeader("content-type")).startsWith(PROBLEM_JSON))
-        reply.header("content-type", PROBLEM_JSON);
-    } else if (!reply.hasHeader("cache-control")) reply.header("cache-control", CLOSED_PERIOD_CACHE);
-    return payload;
-  });
-
-  // A CORS preflight, or a client asking what is allowed: 200 with an empty body.
+/** A CORS preflight, or a client asking what is allowed: 200 with an empty body. */
+export function addOptionsRoute(app: FastifyInstance): void {
   app.options("*", { schema: { hide: true } }, async (_request, reply) => {
     reply.header("cache-control", CLOSED_PERIOD_CACHE);
     return reply.send();

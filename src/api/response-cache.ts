@@ -1,9 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { LRUCache } from "lru-cache";
 import { METRICS } from "./context.ts";
 import { wantsCsv } from "./csv-output.ts";
 import type { Freshness } from "./freshness.ts";
-import { etagOf } from "./http-headers.ts";
 
 /**
  * Answers kept in memory, by URL and format: popular pages and the day's top lists are asked for again
@@ -13,50 +12,61 @@ import { etagOf } from "./http-headers.ts";
 
 interface CachedAnswer {
   payload: string;
-  /** Kept with the answer, so that a repeat is not hashed again (the etag hook keeps an etag set). */
+  /** Kept with the answer, so that a repeat is not hashed again. */
   etag: string;
   contentType: string;
   cacheControl: string;
+  vary: string | undefined;
   generation: number;
 }
 
-export function addResponseCache(app: FastifyInstance, freshness: Freshness, maxBytes: number): void {
-  if (maxBytes <= 0) return;
-  const answers = new LRUCache<string, CachedAnswer>({
-    maxSize: maxBytes,
-    sizeCalculation: (answer) => answer.payload.length + 200,
-  });
-  const keyOf = (request: FastifyRequest) => `${wantsCsv(request) ? "csv" : "json"} ${request.url}`;
+export class ResponseCache {
+  readonly #answers: LRUCache<string, CachedAnswer>;
   /** The data generation when a request came in: what its answer, if computed, is valid for. */
-  const computedIn = new WeakMap<FastifyRequest, number>();
+  readonly #computedIn = new WeakMap<FastifyRequest, number>();
 
-  app.addHook("onRequest", async (request, reply) => {
-    if ((request.method !== "GET" && request.method !== "HEAD") || !request.url.startsWith(METRICS)) return;
-    const generation = freshness.generation;
-    const answer = answers.get(keyOf(request));
+  constructor(
+    private readonly freshness: Freshness,
+    maxBytes: number,
+  ) {
+    this.#answers = new LRUCache({
+      maxSize: maxBytes,
+      sizeCalculation: (answer) => answer.payload.length + 200,
+    });
+  }
+
+  /** Sends the kept answer to a request, if there is a current one; true when it did. */
+  serve(request: FastifyRequest, reply: FastifyReply): boolean {
+    if ((request.method !== "GET" && request.method !== "HEAD") || !request.url.startsWith(METRICS))
+      return false;
+    const generation = this.freshness.generation;
+    const answer = this.#answers.get(keyOf(request));
     if (answer === undefined || answer.generation !== generation) {
-      computedIn.set(request, generation);
-      return;
+      this.#computedIn.set(request, generation);
+      return false;
     }
-    return reply
-      .header("content-type", answer.contentType)
-      .header("cache-control", answer.cacheControl)
-      .header("etag", answer.etag)
-      .send(answer.payload);
-  });
+    reply.header("content-type", answer.contentType);
+    reply.header("cache-control", answer.cacheControl);
+    if (answer.vary !== undefined) reply.header("vary", answer.vary);
+    reply.header("etag", answer.etag);
+    reply.send(answer.payload);
+    return true;
+  }
 
-  app.addHook("onSend", async (request, reply, payload) => {
-    const generation = computedIn.get(request);
-    if (reply.statusCode !== 200 || typeof payload !== "string" || generation === undefined) return payload;
-    const etag = etagOf(payload);
-    reply.header("etag", etag);
-    answers.set(keyOf(request), {
+  /** Keeps a successful answer computed for `request`, as it is sent. */
+  remember(request: FastifyRequest, reply: FastifyReply, payload: string, etag: string): void {
+    const generation = this.#computedIn.get(request);
+    if (reply.statusCode !== 200 || generation === undefined) return;
+    const vary = reply.getHeader("vary");
+    this.#answers.set(keyOf(request), {
       payload,
       etag,
       contentType: String(reply.getHeader("content-type")),
       cacheControl: String(reply.getHeader("cache-control")),
+      vary: vary === undefined ? undefined : String(vary),
       generation,
     });
-    return payload;
-  });
+  }
 }
+
+const keyOf = (request: FastifyRequest) => `${wantsCsv(request) ? "csv" : "json"} ${request.url}`;

@@ -70,6 +70,18 @@ describe("headers", () => {
     const again = await get(CAT_DAILY, { "if-none-match": String(first.headers.etag) });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe("");
+    // Weak forms and lists match too; another tag does not.
+    for (const tags of [`W/${first.headers.etag}`, `"0", ${first.headers.etag}`, "*"])
+      expect((await get(CAT_DAILY, { "if-none-match": tags })).statusCode).toBe(304);
+    expect((await get(CAT_DAILY, { "if-none-match": '"0"' })).statusCode).toBe(200);
+  });
+
+  it("answer errors whole whatever If-None-Match says", async () => {
+    const missing = `${BASE}/per-article/en.wikipedia/all-access/all-agents/Nothing/daily/20260201/20260202`;
+    const first = await get(missing);
+    expect(first.statusCode).toBe(404);
+    const again = await get(missing, { "if-none-match": String(first.headers.etag) });
+    expect([again.statusCode, again.body]).toEqual([404, first.body]);
   });
 
   it("answer HEAD without a body, OPTIONS with 200 and an empty body, and echo x-request-id", async () => {
@@ -273,6 +285,7 @@ describe("response cache", () => {
         etag: first.headers.etag,
         "content-type": first.headers["content-type"],
         "cache-control": first.headers["cache-control"],
+        vary: "accept",
       });
       const csv = await cached.inject({ method: "GET", url: CAT_DAILY, headers: { accept: "text/csv" } });
       expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");

@@ -1,6 +1,5 @@
 import { constants } from "node:zlib";
 import fastifyCompress from "@fastify/compress";
-import fastifyEtag from "@fastify/etag";
 import fastifyRateLimit from "@fastify/rate-limit";
 import Fastify, {
   type FastifyError,
@@ -11,14 +10,15 @@ import Fastify, {
 } from "fastify";
 import { DEFAULT_CONFIG } from "../config/schema.ts";
 import type { Store } from "../store/store.ts";
+import { addAnswerHooks } from "./answer-hooks.ts";
 import { addApiDocs } from "./api-docs.ts";
 import type { ApiContext } from "./context.ts";
-import { addCsvOutput } from "./csv-output.ts";
+import { addCsvNegotiation } from "./csv-output.ts";
 import { addDashboard } from "./dashboard.ts";
 import { Freshness } from "./freshness.ts";
-import { addHttpHeaders, ERROR_CACHE, headersFor, sha1Hex } from "./http-headers.ts";
+import { addOptionsRoute, ERROR_CACHE, headersFor } from "./http-headers.ts";
 import { ApiProblem, invalidRequest, PROBLEM_JSON, problemBody, unknownRoute } from "./problem.ts";
-import { addResponseCache } from "./response-cache.ts";
+import { ResponseCache } from "./response-cache.ts";
 import { aggregateRoute } from "./routes/aggregate.ts";
 import { listingRoutes } from "./routes/listing.ts";
 import { otherDatasetRoutes } from "./routes/other-datasets.ts";
@@ -96,16 +96,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
           : internalError(error, request);
     return sendProblem(reply, request, problem);
   });
-  addHttpHeaders(app);
-  await addCsvOutput(app);
-  // After the CSV conversion (answers are kept as sent), before the etag and compression.
-  addResponseCache(
-    app,
-    context.freshness,
-    (options.responseCacheMiB ?? DEFAULT_RESPONSE_CACHE_MIB) * 2 ** 20,
-  );
-  // AQS's etag is the SHA-1 of the body, in hex; If-None-Match then answers 304.
-  await app.register(fastifyEtag, { hashFn: sha1Hex });
+  await addCsvNegotiation(app);
+  const cacheBytes = (options.responseCacheMiB ?? DEFAULT_RESPONSE_CACHE_MIB) * 2 ** 20;
+  addAnswerHooks(app, cacheBytes > 0 ? new ResponseCache(context.freshness, cacheBytes) : null);
+  addOptionsRoute(app);
+  // After the answer hooks: answers are kept, and tagged, uncompressed.
   await app.register(fastifyCompress, {
     encodings: ["br", "gzip", "deflate"],
     // Brotli's default quality (11) costs more time than the bytes it saves on small JSON answers.

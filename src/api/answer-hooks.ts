@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { csvIfWanted } from "./csv-output.ts";
+import { etagOf, headersFor, setStatusHeaders } from "./http-headers.ts";
+import type { ResponseCache } from "./response-cache.ts";
+
+/**
+ * What every answer passes through, in two hooks and in this order:
+ *  - on the request: the headers every response carries (CORS, security, request id); a kept answer
+ *    is sent at once;
+ *  - before sending: the headers of its status, CSV when asked for, the etag, keeping the answer, and
+ *    304 when the client has it already. Compression comes after (its own hook).
+ * One hook for each, so that the order of the steps is written here rather than implied by the order in
+ * which plugins were registered (the etag must be of the body as sent, CSV included, and a kept answer
+ * must carry it).
+ */
+export function addAnswerHooks(app: FastifyInstance, cache: ResponseCache | null): void {
+  app.addHook("onRequest", async (request, reply) => {
+    reply.headers(headersFor(request.url));
+    reply.header("x-request-id", request.id);
+    // Fastify needs the reply returned when a hook sent it.
+    if (cache?.serve(request, reply)) return reply;
+  });
+
+  app.addHook("onSend", async (request, reply, payload) => finish(request, reply, payload, cache));
+}
+
+function finish(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  cache: ResponseCache | null,
+): unknown {
+  setStatusHeaders(reply);
+  // Streams (the dashboard's files) carry their own validators.
+  if (typeof payload !== "string" && !Buffer.isBuffer(payload)) return payload;
+  let body: string | Buffer = payload;
+  let etag = reply.getHeader("etag");
+  // An answer with an etag already is one kept by the cache, finished when it was computed.
+  if (etag === undefined) {
+    if (typeof body === "string") body = csvIfWanted(request, reply, body);
+    etag = etagOf(body);
+    reply.header("etag", etag);
+    if (typeof body === "string") cache?.remember(request, reply, body, etag);
+  }
+  if (reply.statusCode === 200 && notModified(request, String(etag))) {
+    reply.code(304);
+    return "";
+  }
+  return body;
+}
+
+/** If-None-Match names this etag (a weak comparison, as RFC 9110 asks for GET and HEAD). */
+function notModified(request: FastifyRequest, etag: string): boolean {
+  const asked = request.headers["if-none-match"];
+  if (asked === undefined) return false;
+  if (asked.trim() === "*") return true;
+  const strong = etag.startsWith("W/") ? etag.slice(2) : etag;
+  return asked.split(",").some((tag) => {
+    const trimmed = tag.trim();
+    return (trimmed.startsWith("W/") ? trimmed.slice(2) : trimmed) === strong;
+  });
+}
