@@ -8,10 +8,16 @@ import type { Freshness } from "./freshness.ts";
  * Answers kept in memory, by URL and format: popular pages and the day's top lists are asked for again
  * and again, and a repeated answer then costs what a fixed route does instead of a store read. An answer
  * is kept with the data generation it was computed in (see Freshness), and dropped once the data changes.
+ * A 404 is kept too: "no data for these dates" holds as long as a 200 does, and titles without views are
+ * asked for again as often as others.
  */
 
+const KEPT_STATUSES: ReadonlySet<number> = new Set([200, 404]);
+
 interface CachedAnswer {
-  payload: string;
+  status: number;
+  /** Encoded once, rather than on every send. */
+  payload: Buffer;
   /** Kept with the answer, so that a repeat is not hashed again. */
   etag: string;
   contentType: string;
@@ -31,7 +37,7 @@ export class ResponseCache {
   ) {
     this.#answers = new LRUCache({
       maxSize: maxBytes,
-      sizeCalculation: (answer) => answer.payload.length + 200,
+      sizeCalculation: (answer) => answer.payload.byteLength + 200,
     });
   }
 
@@ -45,6 +51,7 @@ export class ResponseCache {
       this.#computedIn.set(request, generation);
       return false;
     }
+    reply.code(answer.status);
     reply.header("content-type", answer.contentType);
     reply.header("cache-control", answer.cacheControl);
     if (answer.vary !== undefined) reply.header("vary", answer.vary);
@@ -53,13 +60,14 @@ export class ResponseCache {
     return true;
   }
 
-  /** Keeps a successful answer computed for `request`, as it is sent. */
+  /** Keeps an answer computed for `request`, as it is sent, if its status is one worth keeping. */
   remember(request: FastifyRequest, reply: FastifyReply, payload: string, etag: string): void {
     const generation = this.#computedIn.get(request);
-    if (reply.statusCode !== 200 || generation === undefined) return;
+    if (!KEPT_STATUSES.has(reply.statusCode) || generation === undefined) return;
     const vary = reply.getHeader("vary");
     this.#answers.set(keyOf(request), {
-      payload,
+      status: reply.statusCode,
+      payload: Buffer.from(payload),
       etag,
       contentType: String(reply.getHeader("content-type")),
       cacheControl: String(reply.getHeader("cache-control")),
@@ -69,4 +77,6 @@ export class ResponseCache {
   }
 }
 
-const keyOf = (request: FastifyRequest) => `${wantsCsv(request) ? "csv" : "json"} ${request.url}`;
+// The method too: a problem's body names it.
+const keyOf = (request: FastifyRequest) =>
+  `${wantsCsv(request) ? "csv" : "json"} ${request.method} ${request.url}`;

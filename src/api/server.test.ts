@@ -290,10 +290,20 @@ describe("response cache", () => {
       const csv = await cached.inject({ method: "GET", url: CAT_DAILY, headers: { accept: "text/csv" } });
       expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
       expect(reads).toBe(2);
+      // "No data" is kept too, with its status and problem body, apart for each method.
+      const missing = CAT_DAILY.replace("/Cat/", "/Nothing/");
+      const absent = await cached.inject({ method: "GET", url: missing });
+      const absentAgain = await cached.inject({ method: "GET", url: missing });
+      expect(reads).toBe(3);
+      expect([absentAgain.statusCode, absentAgain.body]).toEqual([404, absent.body]);
+      expect(absentAgain.headers["content-type"]).toBe("application/problem+json");
+      expect(absentAgain.headers["cache-control"]).toBe(absent.headers["cache-control"]);
+      await cached.inject({ method: "HEAD", url: missing });
+      expect(reads).toBe(4);
       // The store changed: the cached answers are dropped.
       freshness.invalidate();
       await cached.inject({ method: "GET", url: CAT_DAILY });
-      expect(reads).toBe(3);
+      expect(reads).toBe(5);
     } finally {
       await cached.close();
     }
