@@ -5,7 +5,7 @@ import type { ConfigFlags } from "../config/sources.ts";
 /** The flags that choose the store; like every flag of a configuration setting, without a default. */
 export type StoreFlags = Pick<
   ConfigFlags,
-  "store" | "storeUrl" | "storeDatabase" | "storeCluster" | "storeShard"
+  "store" | "storeUrl" | "storeDatabase" | "storeCluster" | "storeShard" | "storeMemory"
 >;
 
 export function addStoreOptions(command: Command): Command {
@@ -20,6 +20,10 @@ export function addStoreOptions(command: Command): Command {
       "--store-shard <url>",
       "clickhouse: HTTP URL of one server of a shard; one per shard, repeatable",
       collect,
+    )
+    .option(
+      "--store-memory <MiB>",
+      "duckdb: memory it may use; sorts and joins spill to disk beyond it (default: 256)",
     );
 }
 
@@ -29,6 +33,6 @@ export function collect(value: string, previous: string[] | undefined): string[]
 }
 
 export function storeFlagsOf(flags: StoreFlags): StoreFlags {
-  const { store, storeUrl, storeDatabase, storeCluster, storeShard } = flags;
-  return { store, storeUrl, storeDatabase, storeCluster, storeShard };
+  const { store, storeUrl, storeDatabase, storeCluster, storeShard, storeMemory } = flags;
+  return { store, storeUrl, storeDatabase, storeCluster, storeShard, storeMemory };
 }

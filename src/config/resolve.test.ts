@@ -88,6 +88,7 @@ describe("resolveConfig: precedence", () => {
         database: "pageviews",
         cluster: "pageviews",
         shards,
+        memoryMiB: 256,
       });
       expect(sources["store.shards"]).toBe("pageviews.config.yaml");
       expect(sources["store.database"]).toBe("default");
@@ -108,8 +109,17 @@ describe("resolveConfig: precedence", () => {
         database: "views",
         cluster: "pageviews",
         shards,
+        memoryMiB: 256,
       });
       expect(sources["store.shards"]).toBe("PAGEVIEWS_STORE_SHARDS");
+    });
+
+    it("takes DuckDB's memory from the environment, or a flag over it", () => {
+      const env = { PAGEVIEWS_STORE_MEMORY_MIB: "512" };
+      expect(resolveConfig({ env }).config.store.memoryMiB).toBe(512);
+      const { config, sources } = resolveConfig({ env, flags: { storeMemory: "1024" } });
+      expect(config.store.memoryMiB).toBe(1024);
+      expect(sources["store.memoryMiB"]).toBe("--store-memory");
     });
 
     it("selects it from flags, one --store-shard per shard", () => {
@@ -127,6 +137,7 @@ describe("resolveConfig: precedence", () => {
         database: "views",
         cluster: "pageviews",
         shards,
+        memoryMiB: 256,
       });
       expect(sources).toMatchObject({ "store.kind": "--store", "store.shards": "--store-shard" });
     });

@@ -46,7 +46,7 @@ describe("the configuration schema", () => {
       },
       retention: { days: 90, purgeAt: "03:15" },
       readiness: { maxLagMinutes: 90 },
-      store: { kind: "duckdb", url: null, database: "pageviews", cluster: null, shards: [] },
+      store: { kind: "duckdb", url: null, database: "pageviews", cluster: null, shards: [], memoryMiB: 256 },
     });
   });
 

@@ -69,6 +69,8 @@ export interface StoreConfig {
   cluster: string | null;
   /** ClickHouse: the HTTP URL of one server of each shard. */
   shards: readonly string[];
+  /** DuckDB: memory for its caches and its sorts, joins and aggregates, which spill to disk beyond it. */
+  memoryMiB: number;
 }
 
 export const KAFKA_SASL_MECHANISMS = ["plain", "scram-sha-256", "scram-sha-512"] as const;
@@ -137,7 +139,7 @@ export const DEFAULT_CONFIG: PageviewsConfig = {
   },
   retention: { days: DEFAULT_RETENTION_DAYS, purgeAt: "03:15" },
   readiness: { maxLagMinutes: 90 },
-  store: { kind: "duckdb", url: null, database: "pageviews", cluster: null, shards: [] },
+  store: { kind: "duckdb", url: null, database: "pageviews", cluster: null, shards: [], memoryMiB: 256 },
 };
 
 /** The JSON Schema of one setting (ajv's `nullable` extension allows null besides the type). */
@@ -275,6 +277,7 @@ export const CONFIG_SCHEMA = {
       database: text(store.database),
       cluster: optionalText(store.cluster),
       shards: urls(store.shards),
+      memoryMiB: integer(16, store.memoryMiB),
     }),
   } satisfies { [K in keyof PageviewsConfig]-?: SettingSchema | GroupSchema },
 } as const;

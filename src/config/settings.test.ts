@@ -63,6 +63,7 @@ describe("the settings", () => {
       ["--store-database", "store.database", "storeDatabase"],
       ["--store-cluster", "store.cluster", "storeCluster"],
       ["--store-shard", "store.shards", "storeShard"],
+      ["--store-memory", "store.memoryMiB", "storeMemory"],
     ]);
   });
 

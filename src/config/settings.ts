@@ -60,6 +60,7 @@ const FLAGS: Partial<Record<SettingPath, string>> = {
   "store.database": "--store-database",
   "store.cluster": "--store-cluster",
   "store.shards": "--store-shard",
+  "store.memoryMiB": "--store-memory",
 };
 
 const SECRETS: ReadonlySet<SettingPath> = new Set(["ingest.token", "kafka.saslPassword"]);

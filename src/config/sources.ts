@@ -40,6 +40,7 @@ export interface ConfigFlags {
   storeDatabase?: string;
   storeCluster?: string;
   storeShard?: readonly string[];
+  storeMemory?: string | number;
 }
 
 /** The settings one source gives, and its name for messages. */

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SCHEMA_V1_TABLES } from "./duckdb-schema-v1.fixtures.ts";
 import { DuckDbStore, StoreLockedError, StoreReadOnlyError } from "./duckdb-store.ts";
 import { actorMetricsRow, pageviewRow, processedHour } from "./store.fixtures.ts";
@@ -79,6 +79,22 @@ async function schemaOf(path: string): Promise<string[]> {
     instance.closeSync();
   }
 }
+
+describe("DuckDB's memory", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("is limited to 256 MiB unless the store is opened with another limit", async () => {
+    const create = vi.spyOn(DuckDBInstance, "create");
+    for (const [memoryMiB, expected] of [
+      [undefined, "256MiB"],
+      [1024, "1024MiB"],
+    ] as const) {
+      const store = await DuckDbStore.open(":memory:", { memoryMiB });
+      await store.close();
+      expect(create.mock.lastCall?.[1]).toMatchObject({ memory_limit: expected });
+    }
+  });
+});
 
 describe("DuckDbStore on disk", () => {
   let dir: string;

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { DEFAULT_CONFIG } from "../config/schema.ts";
 import type { ActorHourlyMetrics } from "../pipeline/actor-metrics.ts";
 import { ArticleIndex } from "./article-index.ts";
 import {
@@ -85,8 +86,6 @@ const MAX_READERS = 4;
  * writes are serialised on one connection, each in one transaction, while reads run on a small pool of
  * other connections and see only committed data (MVCC), so a reader never sees half an hour.
  */
-const MEMORY_LIMIT = "512MB";
-
 export class DuckDbStore implements DumpStore {
   readonly #instance: DuckDBInstance;
   readonly #writer: DuckDBConnection | null;
@@ -107,8 +106,14 @@ export class DuckDbStore implements DumpStore {
     this.#articleIndex = articleIndex;
   }
 
-  /** Opens (creating if needed, unless read-only) the store at `path`; `":memory:"` for tests. */
-  static async open(path: string, options: { readOnly?: boolean } = {}): Promise<DuckDbStore> {
+  /**
+   * Opens (creating if needed, unless read-only) the store at `path`; `":memory:"` for tests. DuckDB
+   * may use `memoryMiB` (default: the configuration's `store.memoryMiB`).
+   */
+  static async open(
+    path: string,
+    options: { readOnly?: boolean; memoryMiB?: number } = {},
+  ): Promise<DuckDbStore> {
     const readOnly = options.readOnly ?? false;
     let instance: DuckDBInstance;
     try {
@@ -116,7 +121,7 @@ export class DuckDbStore implements DumpStore {
         access_mode: readOnly ? "READ_ONLY" : "READ_WRITE",
         storage_compatibility_version: STORAGE_VERSION,
         // DuckDB would otherwise cache up to 80 % of the machine's memory; the pipeline needs its share.
-        memory_limit: MEMORY_LIMIT,
+        memory_limit: `${options.memoryMiB ?? DEFAULT_CONFIG.store.memoryMiB}MiB`,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : "";
