@@ -18,11 +18,8 @@ interface CachedAnswer {
   status: number;
   /** Encoded once, rather than on every send. */
   payload: Buffer;
-  /** Kept with the answer, so that a repeat is not hashed again. */
-  etag: string;
-  contentType: string;
-  cacheControl: string;
-  vary: string | undefined;
+  /** Its content type, cache-control, vary and etag (so that a repeat is not hashed again). */
+  headers: Record<string, string>;
   generation: number;
 }
 
@@ -51,12 +48,7 @@ export class ResponseCache {
       this.#computedIn.set(request, generation);
       return false;
     }
-    reply.code(answer.status);
-    reply.header("content-type", answer.contentType);
-    reply.header("cache-control", answer.cacheControl);
-    if (answer.vary !== undefined) reply.header("vary", answer.vary);
-    reply.header("etag", answer.etag);
-    reply.send(answer.payload);
+    reply.code(answer.status).headers(answer.headers).send(answer.payload);
     return true;
   }
 
@@ -64,14 +56,15 @@ export class ResponseCache {
   remember(request: FastifyRequest, reply: FastifyReply, payload: string, etag: string): void {
     const generation = this.#computedIn.get(request);
     if (!KEPT_STATUSES.has(reply.statusCode) || generation === undefined) return;
-    const vary = reply.getHeader("vary");
+    const headers: Record<string, string> = { etag };
+    for (const name of ["content-type", "cache-control", "vary"]) {
+      const value = reply.getHeader(name);
+      if (value !== undefined) headers[name] = String(value);
+    }
     this.#answers.set(keyOf(request), {
       status: reply.statusCode,
       payload: Buffer.from(payload),
-      etag,
-      contentType: String(reply.getHeader("content-type")),
-      cacheControl: String(reply.getHeader("cache-control")),
-      vary: vary === undefined ? undefined : String(vary),
+      headers,
       generation,
     });
   }
