@@ -49,14 +49,16 @@ function finish(
   return body;
 }
 
-/** If-None-Match names this etag (a weak comparison, as RFC 9110 asks for GET and HEAD). */
+/**
+ * If-None-Match names this etag (a weak comparison, as RFC 9110 asks for GET and HEAD; the server's
+ * own etags are always strong).
+ */
 function notModified(request: FastifyRequest, etag: string): boolean {
   const asked = request.headers["if-none-match"];
   if (asked === undefined) return false;
   if (asked.trim() === "*") return true;
-  const strong = etag.startsWith("W/") ? etag.slice(2) : etag;
   return asked.split(",").some((tag) => {
     const trimmed = tag.trim();
-    return (trimmed.startsWith("W/") ? trimmed.slice(2) : trimmed) === strong;
+    return (trimmed.startsWith("W/") ? trimmed.slice(2) : trimmed) === etag;
   });
 }

@@ -25,8 +25,11 @@ interface CachedAnswer {
 
 export class ResponseCache {
   readonly #answers: LRUCache<string, CachedAnswer>;
-  /** The data generation when a request came in: what its answer, if computed, is valid for. */
-  readonly #computedIn = new WeakMap<FastifyRequest, number>();
+  /**
+   * For a request not answered from the cache: its key, and the data generation when it came in (what
+   * its answer, once computed, is valid for).
+   */
+  readonly #misses = new WeakMap<FastifyRequest, { key: string; generation: number }>();
 
   constructor(
     private readonly freshness: Freshness,
@@ -43,9 +46,10 @@ export class ResponseCache {
     if ((request.method !== "GET" && request.method !== "HEAD") || !request.url.startsWith(METRICS))
       return false;
     const generation = this.freshness.generation;
-    const answer = this.#answers.get(keyOf(request));
+    const key = keyOf(request);
+    const answer = this.#answers.get(key);
     if (answer === undefined || answer.generation !== generation) {
-      this.#computedIn.set(request, generation);
+      this.#misses.set(request, { key, generation });
       return false;
     }
     reply.code(answer.status).headers(answer.headers).send(answer.payload);
@@ -54,18 +58,18 @@ export class ResponseCache {
 
   /** Keeps an answer computed for `request`, as it is sent, if its status is one worth keeping. */
   remember(request: FastifyRequest, reply: FastifyReply, payload: string, etag: string): void {
-    const generation = this.#computedIn.get(request);
-    if (!KEPT_STATUSES.has(reply.statusCode) || generation === undefined) return;
+    const miss = this.#misses.get(request);
+    if (!KEPT_STATUSES.has(reply.statusCode) || miss === undefined) return;
     const headers: Record<string, string> = { etag };
     for (const name of ["content-type", "cache-control", "vary"]) {
       const value = reply.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    this.#answers.set(keyOf(request), {
+    this.#answers.set(miss.key, {
       status: reply.statusCode,
       payload: Buffer.from(payload),
       headers,
-      generation,
+      generation: miss.generation,
     });
   }
 }
