@@ -14,6 +14,7 @@ import { RawZone } from "../store/raw-zone.ts";
 import { loadSecretKey } from "../store/secret-key.ts";
 import type { ShardSpec, Store } from "../store/store.ts";
 import { addConfigOption } from "./config.ts";
+import { INGEST_HEAP_GROWING_PERCENT, limitHeapGrowth } from "./heap-growth.ts";
 import { progressDisplay } from "./progress.ts";
 import { addInputOptions, type InputOptions } from "./refine.ts";
 import { addStoreOptions, type StoreFlags, storeFlagsOf } from "./store-options.ts";
@@ -64,6 +65,7 @@ async function runIngest(
   flags: IngestFlags,
   how: { workers?: number; shard?: ShardSpec },
 ): Promise<void> {
+  limitHeapGrowth(INGEST_HEAP_GROWING_PERCENT);
   const config = loadConfig({
     file: flags.config,
     env: process.env,
