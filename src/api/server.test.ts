@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDbStore } from "../store/duckdb-store.ts";
 import { pageviewRow, processedHour } from "../store/store.fixtures.ts";
+import type { Answer } from "./answer-hooks.ts";
 import { CLOSED_PERIOD_CACHE, Freshness, OPEN_PERIOD_CACHE } from "./freshness.ts";
 import { createApiServer } from "./server.ts";
 
@@ -242,6 +243,48 @@ describe("rate limit and logs", () => {
       expect(log).toContain("/Cat/daily/");
       expect(log.includes("203.0.113.9")).toBe(logClientIp);
     }
+  });
+});
+
+describe("answer observer", () => {
+  it("is told of every answer: route template, method, final status and time taken", async () => {
+    const answers: Answer[] = [];
+    const observed = await createApiServer({
+      store,
+      version: "test",
+      rateLimit: 0,
+      onAnswer: (answer) => answers.push(answer),
+    });
+    try {
+      const first = await observed.inject({ method: "GET", url: CAT_DAILY });
+      // A repeat is answered from the cache, a revalidation with 304.
+      await observed.inject({ method: "GET", url: CAT_DAILY });
+      await observed.inject({
+        method: "GET",
+        url: CAT_DAILY,
+        headers: { "if-none-match": String(first.headers.etag) },
+      });
+      await observed.inject({ method: "GET", url: CAT_DAILY.replace("/Cat/", "/Nothing/") });
+      await observed.inject({ method: "GET", url: `${BASE}/no-such-route` });
+      await observed.inject({
+        method: "GET",
+        url: `${BASE}/per-article/en.wikipedia/all-access/user/%E0%A4%A/daily/20260201/20260202`,
+      });
+    } finally {
+      await observed.close();
+    }
+    const perArticle = `${BASE}/per-article/:project/:access/:agent/:article/:granularity/:start/:end`;
+    expect(answers.map(({ route, method, status }) => [route, method, status])).toEqual([
+      [perArticle, "GET", 200],
+      [perArticle, "GET", 200],
+      [perArticle, "GET", 304],
+      [perArticle, "GET", 404],
+      ["unknown", "GET", 404],
+      ["unknown", "GET", 400],
+    ]);
+    for (const { seconds } of answers) expect(seconds).toBeGreaterThanOrEqual(0);
+    expect(answers[0]?.seconds).toBeGreaterThan(0);
+    expect(answers[0]?.seconds).toBeLessThan(10);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { Answer } from "../api/answer-hooks.ts";
 import { HOUR_MS, hourToEpochMs } from "../hours.ts";
 import type { LiveIngestObserver } from "../pipeline/live-ingest.ts";
 import { type KafkaObserver, offsetLag } from "../sources/kafka-source.ts";
@@ -55,7 +56,7 @@ export class ServiceMetrics {
   });
   readonly #requestSeconds = new Histogram({
     name: "pageviews_http_request_duration_seconds",
-    help: "Time to answer HTTP requests, by route template.",
+    help: "Time from a request's arrival to its answer being written, by route template.",
     labelNames: ["route"],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
@@ -151,13 +152,14 @@ export class ServiceMetrics {
     return this.#kafka;
   }
 
-  /** Counts and times every answered request, by the route's template (not its URL: bounded labels). */
-  instrument(app: FastifyInstance): void {
-    app.addHook("onResponse", async (request, reply) => {
-      const route = request.routeOptions.url ?? "unknown";
-      this.#requests.inc({ route, method: request.method, status: String(reply.statusCode) });
-      this.#requestSeconds.observe({ route }, reply.elapsedTime / 1000);
-    });
+  /** Counts and times an answer, by its route's template (not its URL: bounded labels). */
+  answered(answer: Answer): void {
+    this.#requests.inc({ route: answer.route, method: answer.method, status: String(answer.status) });
+    this.#requestSeconds.observe({ route: answer.route }, answer.seconds);
+  }
+
+  /** Serves the metrics at `GET /metrics`. */
+  addRoute(app: FastifyInstance): void {
     app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
       reply.header("content-type", this.registry.contentType);
       reply.header("cache-control", "no-store");

@@ -90,6 +90,7 @@ async function start(
     trustProxy: options.server.trustProxy,
     logClientIp: options.server.logClientIp,
     logger: { level: options.server.logLevel },
+    onAnswer: (answer) => metrics.answered(answer),
   });
   cleanup.push(() => app.close());
   const log = app.log;
@@ -120,7 +121,7 @@ async function start(
   const liveIngest = live;
   cleanup.push(() => liveIngest.stop());
 
-  metrics.instrument(app);
+  metrics.addRoute(app);
   const kafka = options.kafka.brokers.length > 0 ? kafkaConsumer(options, liveIngest, metrics, log) : null;
   addOperationsRoutes(app, {
     store,
