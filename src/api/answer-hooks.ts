@@ -19,23 +19,30 @@ export function addAnswerHooks(
   onAnswer: AnswerObserver | undefined,
 ): void {
   app.decorateRequest("receivedAt", 0);
-  app.addHook("onRequest", async (request, reply) => {
+  // Callback hooks: an async one costs a promise and its resolution on every request.
+  app.addHook("onRequest", (request, reply, done) => {
     request.receivedAt = performance.now();
     reply.headers(headersFor(request.url));
     reply.header("x-request-id", request.id);
-    // Fastify needs the reply returned when a hook sent it.
-    if (cache?.serve(request, reply)) return reply;
+    // A hook that sends the answer does not call done.
+    if (!cache?.serve(request, reply)) done();
   });
 
-  app.addHook("onSend", async (request, reply, payload) => {
-    const body = finish(request, reply, payload, cache);
+  app.addHook("onSend", (request, reply, payload, done) => {
+    let body: unknown;
+    try {
+      body = finish(request, reply, payload, cache);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
     onAnswer?.({
       route: request.routeOptions.url ?? "unknown",
       method: request.method,
       status: reply.statusCode,
       seconds: (performance.now() - request.receivedAt) / 1000,
     });
-    return body;
+    done(null, body);
   });
 }
 
