@@ -1,3 +1,4 @@
+import { hash } from "node:crypto";
 import { automatedActors } from "../definition/actor-label.ts";
 import type { RawRequest } from "../definition/types.ts";
 import { addHours, hourOf } from "../hours.ts";
@@ -50,8 +51,9 @@ export function createHourProcessor(options: {
   return {
     async process(hour, segments) {
       // Wikimedia's refine drops exact-duplicate raw rows (a DISTINCT over every column); it also makes
-      // landing the same lines twice harmless. The lines are in memory anyway, so the map costs references.
-      // Each line maps to whether it is this shard's.
+      // landing the same lines twice harmless. Lines are known by their SHA-1, not kept: keeping them
+      // kept the hour's whole text alive until the hour was stored (the lines of a segment read back are
+      // slices of one string). Each line maps to whether it is this shard's.
       const seen = new Map<string, boolean>();
       // Readers request several pages, so one keyed hash per IP and hour is enough.
       const ipKeys = new Map<string, string>();
@@ -75,21 +77,22 @@ export function createHourProcessor(options: {
         const refine = refiners(carriesXAnalytics(segment.format));
         const parse = lineParser(segment);
         for (const line of segment.lines) {
-          const seenOwn = seen.get(line);
+          const lineKey = hash("sha1", line, "base64");
+          const seenOwn = seen.get(lineKey);
           if (seenOwn !== undefined) {
             if (seenOwn) rawLines++;
             continue;
           }
           const request = parse(line);
           if (typeof request === "string" || hourOf(request.dt) !== hour) {
-            seen.set(line, true);
+            seen.set(lineKey, true);
             rawLines++;
             distinctLines++;
             malformedLines++;
             continue;
           }
           const own = shard === undefined || shardOf(request, shard.count) === shard.index;
-          seen.set(line, own);
+          seen.set(lineKey, own);
           if (!own) {
             // Another worker's actor: only its diff views count here, towards the diff-IP groups.
             if (!mayGiveDiffEvidence(request)) continue;
