@@ -56,7 +56,7 @@ export class ServiceMetrics {
   });
   readonly #requestSeconds = new Histogram({
     name: "pageviews_http_request_duration_seconds",
-    help: "Time from a request's arrival to its answer being written, by route template.",
+    help: "Time from a request's arrival until its answer is handed to the socket, by route template.",
     labelNames: ["route"],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
