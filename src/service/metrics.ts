@@ -5,6 +5,7 @@ import { HOUR_MS, hourToEpochMs } from "../hours.ts";
 import type { LiveIngestObserver } from "../pipeline/live-ingest.ts";
 import { type KafkaObserver, offsetLag } from "../sources/kafka-source.ts";
 import { reasonKind } from "../sources/malformed-tally.ts";
+import { AnswerTally } from "./answer-tally.ts";
 
 /** What the Kafka source reports, as metrics. */
 export interface KafkaMetrics extends Required<Omit<KafkaObserver, "landingFailed">> {
@@ -48,19 +49,8 @@ export class ServiceMetrics {
     labelNames: ["result"],
     registers: [this.registry],
   });
-  readonly #requests = new Counter({
-    name: "pageviews_http_requests_total",
-    help: "HTTP requests answered, by route template, method and status.",
-    labelNames: ["route", "method", "status"],
-    registers: [this.registry],
-  });
-  readonly #requestSeconds = new Histogram({
-    name: "pageviews_http_request_duration_seconds",
-    help: "Time from a request's arrival until its answer is handed to the socket, by route template.",
-    labelNames: ["route"],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
+  /** The API's request counter and duration histogram, kept apart from prom-client (see AnswerTally). */
+  readonly #answers = new AnswerTally();
 
   constructor(sources: {
     lastCompleteHour: () => string | null;
@@ -154,8 +144,7 @@ export class ServiceMetrics {
 
   /** Counts and times an answer, by its route's template (not its URL: bounded labels). */
   answered(answer: Answer): void {
-    this.#requests.inc({ route: answer.route, method: answer.method, status: String(answer.status) });
-    this.#requestSeconds.observe({ route: answer.route }, answer.seconds);
+    this.#answers.add(answer);
   }
 
   /** Serves the metrics at `GET /metrics`. */
@@ -163,7 +152,7 @@ export class ServiceMetrics {
     app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
       reply.header("content-type", this.registry.contentType);
       reply.header("cache-control", "no-store");
-      return this.registry.metrics();
+      return `${await this.registry.metrics()}\n${this.#answers.exposition()}`;
     });
   }
 }
