@@ -4,12 +4,15 @@
  *  - per-article daily over one year, for articles drawn by popularity;
  *  - aggregate hourly over 30 days, for a random project;
  *  - top of a random day of a random project.
+ * Every server is warmed up (JIT, connections, caches) for --warm-up seconds before it is measured, with
+ * paths from another draw of the same popularity: what a server that has run for a while answers. The
+ * per-article route with the cache is measured from cold too (a server's first seconds).
  * The store holds 30 days (November 2026) of hourly rows for more than 1 M distinct articles: each hour
  * has --rows realistic rows (see support/hourly-rows.ts) plus a slice of a sweep over the long tail of
  * en.wikipedia, so that every one of --articles titles has a row. It is built once into
  * bench/.out/api-data/ (a few minutes) and reused while the parameters are unchanged.
  *
- *   npm run bench:api [-- --duration 10 --connections 10 --rows 30000 --articles 1000000]
+ *   npm run bench:api [-- --duration 10 --warm-up 5 --connections 10 --rows 30000 --articles 1000000]
  *
  * Target (issue 4): per-article at least 30 % of the trivial route's requests/s, and p99 under 25 ms.
  */
@@ -29,12 +32,14 @@ import { processed, realisticHour } from "./support/hourly-rows.ts";
 const { values } = parseArgs({
   options: {
     duration: { type: "string", default: "10" },
+    "warm-up": { type: "string", default: "5" },
     connections: { type: "string", default: "10" },
     rows: { type: "string", default: "30000" },
     articles: { type: "string", default: "1000000" },
   },
 });
 const duration = Number(values.duration);
+const warmUpSeconds = Number(values["warm-up"]);
 const connections = Number(values.connections);
 const rowsPerHour = Number(values.rows);
 const sweptArticles = Number(values.articles);
@@ -119,11 +124,16 @@ interface Figures {
   errors: number;
 }
 
-async function load(name: string, base: string, nextPath: () => string): Promise<Figures> {
+async function load(
+  name: string,
+  base: string,
+  nextPath: () => string,
+  seconds: number = duration,
+): Promise<Figures> {
   const result = await autocannon({
     url: base,
     connections,
-    duration,
+    duration: seconds,
     requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextPath() }) }],
   });
   const notFound = result.statusCodeStats?.["404"]?.count ?? 0;
@@ -157,46 +167,64 @@ const random = new Random(42);
 const metrics = "/api/rest_v1/metrics/pageviews";
 /**
  * Paths drawn before the runs: making up a title costs the load generator more than the request it
- * sends, and it shares the two cores with the server (the baseline's path is a constant).
+ * sends, and it shares the two cores with the server (the baseline's path is a constant). Warm-ups
+ * draw theirs from another seed: the measured requests then repeat popular titles, not a replayed list.
  */
-const ARTICLE_PATHS = Array.from({ length: 200_000 }, () => {
-  const article = encodeURIComponent(enWikipedia.titles.title(enWikipedia.popularity.sample(random)));
-  return `${metrics}/per-article/en.wikipedia/all-access/user/${article}/daily/20251201/20261130`;
-});
-let nextArticle = 0;
-const perArticle = () => ARTICLE_PATHS[nextArticle++ % ARTICLE_PATHS.length] ?? "";
+const articlePaths = (seed: number, count: number) => {
+  const draw = new Random(seed);
+  return Array.from({ length: count }, () => {
+    const article = encodeURIComponent(enWikipedia.titles.title(enWikipedia.popularity.sample(draw)));
+    return `${metrics}/per-article/en.wikipedia/all-access/user/${article}/daily/20251201/20261130`;
+  });
+};
+const cycle = (paths: readonly string[]) => {
+  let next = 0;
+  return () => paths[next++ % paths.length] ?? "";
+};
+const measuredPaths = articlePaths(42, 200_000);
+const warmUpPaths = articlePaths(7, 100_000);
 const randomProject = () => projects[random.int(projects.length)]?.name ?? "en.wikipedia";
 const day = () => new Date(FIRST_DAY + random.int(DAYS) * 86_400_000).toISOString().slice(0, 10).split("-");
+const aggregatePath = () =>
+  `${metrics}/aggregate/${randomProject()}/all-access/all-agents/hourly/2026110100/2026113023`;
+const topPath = () => {
+  const [year, month, dd] = day();
+  return `${metrics}/top/${randomProject()}/all-access/${year}/${month}/${dd}`;
+};
 
 const figures: Figures[] = [];
+/** A warm-up pass (not reported), then the measured one. */
+async function measure(name: string, base: string, nextPath: () => string, warmUpPath = nextPath) {
+  await load("warm-up", base, warmUpPath, warmUpSeconds);
+  figures.push(await load(name, base, nextPath));
+}
 try {
-  // A first pass warms the connections and the JIT; it is not reported.
-  await load("warm-up", trivialBase, () => "/fixed");
-  figures.push(await load("trivial fastify route (baseline)", trivialBase, () => "/fixed"));
+  await measure("trivial fastify route (baseline)", trivialBase, () => "/fixed");
   trivial.kill();
   // Every answer read from the store: what a request costs when it is not a repeat.
   const [uncached, uncachedBase] = await serveApi(0);
   try {
-    figures.push(await load("per-article daily, 1 year, no cache", uncachedBase, perArticle));
+    await measure(
+      "per-article daily, 1 year, no cache",
+      uncachedBase,
+      cycle(measuredPaths),
+      cycle(warmUpPaths),
+    );
   } finally {
     uncached.kill();
   }
+  // A server's first seconds: the JIT and the cache both cold.
+  const [cold, coldBase] = await serveApi(64);
+  try {
+    figures.push(await load("per-article daily, 1 year, cold", coldBase, cycle(measuredPaths)));
+  } finally {
+    cold.kill();
+  }
   const [api, apiBase] = await serveApi(64);
   try {
-    figures.push(await load("per-article daily, 1 year", apiBase, perArticle));
-    figures.push(
-      await load(
-        "aggregate hourly, 30 days",
-        apiBase,
-        () => `${metrics}/aggregate/${randomProject()}/all-access/all-agents/hourly/2026110100/2026113023`,
-      ),
-    );
-    figures.push(
-      await load("top of a day", apiBase, () => {
-        const [year, month, dd] = day();
-        return `${metrics}/top/${randomProject()}/all-access/${year}/${month}/${dd}`;
-      }),
-    );
+    await measure("per-article daily, 1 year", apiBase, cycle(measuredPaths), cycle(warmUpPaths));
+    await measure("aggregate hourly, 30 days", apiBase, aggregatePath);
+    await measure("top of a day", apiBase, topPath);
   } finally {
     api.kill();
   }
@@ -206,7 +234,8 @@ try {
 const baseline = figures[0]?.requestsPerSecond ?? 1;
 console.log(
   `API on ${DAYS} days, ${rowsPerHour.toLocaleString()} rows/hour + ${sweptArticles.toLocaleString()} swept articles; ` +
-    `${connections} connections, ${duration} s each; titles drawn by popularity (Zipf)`,
+    `${connections} connections, ${duration} s each after ${warmUpSeconds} s of warm-up (but "cold"); ` +
+    "titles drawn by popularity (Zipf)",
 );
 for (const f of figures) {
   const ratio = ((100 * f.requestsPerSecond) / baseline).toFixed(1);
