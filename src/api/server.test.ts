@@ -308,7 +308,7 @@ describe("legacy pagecounts", () => {
 });
 
 describe("response cache", () => {
-  it("answers a repeated request without reading the store, until the data changes", async () => {
+  it("answers a URL's third request on without reading the store, until the data changes", async () => {
     let reads = 0;
     const counting = {
       perArticle: (query: Parameters<DuckDbStore["perArticle"]>[0]) => {
@@ -319,34 +319,83 @@ describe("response cache", () => {
     } as never;
     const freshness = new Freshness(counting);
     const cached = await createApiServer({ store: counting, freshness, version: "test", rateLimit: 0 });
+    const twice = async (options: {
+      method: "GET" | "HEAD";
+      url: string;
+      headers?: Record<string, string>;
+    }) => {
+      await cached.inject(options);
+      return cached.inject(options);
+    };
     try {
-      const first = await cached.inject({ method: "GET", url: CAT_DAILY });
-      const second = await cached.inject({ method: "GET", url: CAT_DAILY });
-      expect(reads).toBe(1);
-      expect(second.body).toBe(first.body);
-      expect(second.headers).toMatchObject({
+      // The first request of a URL is not kept (most are never repeated); the second one is.
+      const first = await twice({ method: "GET", url: CAT_DAILY });
+      expect(reads).toBe(2);
+      const third = await cached.inject({ method: "GET", url: CAT_DAILY });
+      expect(reads).toBe(2);
+      expect(third.body).toBe(first.body);
+      expect(third.headers).toMatchObject({
         etag: first.headers.etag,
         "content-type": first.headers["content-type"],
         "cache-control": first.headers["cache-control"],
         vary: "accept",
       });
-      const csv = await cached.inject({ method: "GET", url: CAT_DAILY, headers: { accept: "text/csv" } });
+      const csv = await twice({ method: "GET", url: CAT_DAILY, headers: { accept: "text/csv" } });
       expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
-      expect(reads).toBe(2);
+      expect(reads).toBe(4);
+      const csvAgain = await cached.inject({
+        method: "GET",
+        url: CAT_DAILY,
+        headers: { accept: "text/csv" },
+      });
+      expect([reads, csvAgain.body]).toEqual([4, csv.body]);
       // "No data" is kept too, with its status and problem body, apart for each method.
       const missing = CAT_DAILY.replace("/Cat/", "/Nothing/");
-      const absent = await cached.inject({ method: "GET", url: missing });
+      const absent = await twice({ method: "GET", url: missing });
       const absentAgain = await cached.inject({ method: "GET", url: missing });
-      expect(reads).toBe(3);
+      expect(reads).toBe(6);
       expect([absentAgain.statusCode, absentAgain.body]).toEqual([404, absent.body]);
       expect(absentAgain.headers["content-type"]).toBe("application/problem+json");
       expect(absentAgain.headers["cache-control"]).toBe(absent.headers["cache-control"]);
       await cached.inject({ method: "HEAD", url: missing });
-      expect(reads).toBe(4);
+      expect(reads).toBe(7);
       // The store changed: the cached answers are dropped.
       freshness.invalidate();
       await cached.inject({ method: "GET", url: CAT_DAILY });
-      expect(reads).toBe(5);
+      expect(reads).toBe(8);
+    } finally {
+      await cached.close();
+    }
+  });
+
+  it("remembers a bounded number of first requests, the oldest forgotten", async () => {
+    let reads = 0;
+    const counting = {
+      perArticle: (query: Parameters<DuckDbStore["perArticle"]>[0]) => {
+        reads++;
+        return store.perArticle(query);
+      },
+      availability: () => store.availability(),
+    } as never;
+    // 1 MiB of cache: its doorkeeper holds 2,048 first requests before it is emptied.
+    const cached = await createApiServer({
+      store: counting,
+      version: "test",
+      rateLimit: 0,
+      responseCacheMiB: 1,
+    });
+    const urlOf = (n: number) => CAT_DAILY.replace("/Cat/", `/Title_${n}/`);
+    try {
+      for (let n = 0; n < 3000; n++) await cached.inject({ method: "GET", url: urlOf(n) });
+      expect(reads).toBe(3000);
+      // The last ones are remembered as asked for: their second request is kept, the third is not read.
+      await cached.inject({ method: "GET", url: urlOf(2999) });
+      await cached.inject({ method: "GET", url: urlOf(2999) });
+      expect(reads).toBe(3001);
+      // The first ones were forgotten when the doorkeeper was emptied: asked again, they start over.
+      await cached.inject({ method: "GET", url: urlOf(0) });
+      await cached.inject({ method: "GET", url: urlOf(0) });
+      expect(reads).toBe(3003);
     } finally {
       await cached.close();
     }
