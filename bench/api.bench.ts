@@ -234,7 +234,7 @@ try {
 const baseline = figures[0]?.requestsPerSecond ?? 1;
 console.log(
   `API on ${DAYS} days, ${rowsPerHour.toLocaleString()} rows/hour + ${sweptArticles.toLocaleString()} swept articles; ` +
-    `${connections} connections, ${duration} s each after ${warmUpSeconds} s of warm-up (but "cold"); ` +
+    `${connections} connections, ${duration} s each after ${warmUpSeconds} s of warm-up (the "cold" row: none); ` +
     "titles drawn by popularity (Zipf)",
 );
 for (const f of figures) {

@@ -73,7 +73,9 @@ export class ResponseCache {
   /** Keeps an answer computed for `request`, as it is sent, if its status is one worth keeping. */
   remember(request: FastifyRequest, reply: FastifyReply, payload: string, etag: string): void {
     const miss = this.#misses.get(request);
-    if (!KEPT_STATUSES.has(reply.statusCode) || miss === undefined || !this.#askedBefore(miss.key)) return;
+    if (!KEPT_STATUSES.has(reply.statusCode) || miss === undefined) return;
+    // An answer kept before the data changed shows that its URL is asked for again.
+    if (!this.#answers.has(miss.key) && !this.#askedBefore(miss.key)) return;
     const headers: Record<string, string> = { etag };
     for (const name of ["content-type", "cache-control", "vary"]) {
       const value = reply.getHeader(name);

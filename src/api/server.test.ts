@@ -359,8 +359,11 @@ describe("response cache", () => {
       expect(absentAgain.headers["cache-control"]).toBe(absent.headers["cache-control"]);
       await cached.inject({ method: "HEAD", url: missing });
       expect(reads).toBe(7);
-      // The store changed: the cached answers are dropped.
+      // The store changed: the cached answers are dropped, and the next one kept at once (its URL is
+      // known to be asked for again).
       freshness.invalidate();
+      await cached.inject({ method: "GET", url: CAT_DAILY });
+      expect(reads).toBe(8);
       await cached.inject({ method: "GET", url: CAT_DAILY });
       expect(reads).toBe(8);
     } finally {
