@@ -1,7 +1,8 @@
 /**
  * Pageview API throughput and latency (autocannon, loopback), beside a trivial fastify route measured in
  * the same run:
- *  - per-article daily over one year, for articles drawn by popularity;
+ *  - per-article daily over one year, for articles drawn by popularity (also as a client that accepts
+ *    gzip, as browsers and HTTP libraries do);
  *  - aggregate hourly over 30 days, for a random project;
  *  - top of a random day of a random project.
  * Every server is warmed up (JIT, connections, caches) for --warm-up seconds before it is measured, with
@@ -129,11 +130,13 @@ async function load(
   base: string,
   nextPath: () => string,
   seconds: number = duration,
+  headers: Record<string, string> = {},
 ): Promise<Figures> {
   const result = await autocannon({
     url: base,
     connections,
     duration: seconds,
+    headers,
     requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextPath() }) }],
   });
   const notFound = result.statusCodeStats?.["404"]?.count ?? 0;
@@ -194,9 +197,15 @@ const topPath = () => {
 
 const figures: Figures[] = [];
 /** A warm-up pass (not reported), then the measured one. */
-async function measure(name: string, base: string, nextPath: () => string, warmUpPath = nextPath) {
-  await load("warm-up", base, warmUpPath, warmUpSeconds);
-  figures.push(await load(name, base, nextPath));
+async function measure(
+  name: string,
+  base: string,
+  nextPath: () => string,
+  warmUpPath = nextPath,
+  headers: Record<string, string> = {},
+) {
+  await load("warm-up", base, warmUpPath, warmUpSeconds, headers);
+  figures.push(await load(name, base, nextPath, duration, headers));
 }
 try {
   await measure("trivial fastify route (baseline)", trivialBase, () => "/fixed");
@@ -223,6 +232,14 @@ try {
   const [api, apiBase] = await serveApi(64);
   try {
     await measure("per-article daily, 1 year", apiBase, cycle(measuredPaths), cycle(warmUpPaths));
+    // What browsers and HTTP libraries send: answers compressed (kept compressed by the cache).
+    await measure(
+      "per-article daily, 1 year, gzip client",
+      apiBase,
+      cycle(measuredPaths),
+      cycle(warmUpPaths),
+      { "accept-encoding": "gzip, deflate" },
+    );
     await measure("aggregate hourly, 30 days", apiBase, aggregatePath);
     await measure("top of a day", apiBase, topPath);
   } finally {

@@ -27,7 +27,29 @@ interface CachedAnswer {
   /** Its content type, cache-control, vary and etag (so that a repeat is not hashed again). */
   headers: Record<string, string>;
   generation: number;
+  /**
+   * What compression made of it, by the request's Accept-Encoding as the client wrote it: clients send
+   * few distinct values, and compressing on every hit cost more than the hit (see addEncodedAnswerHook).
+   */
+  encoded: ReadonlyMap<string, EncodedAnswer>;
 }
+
+/** An answer's body for one Accept-Encoding: compressed, or the payload itself when it was not. */
+interface EncodedAnswer {
+  payload: Buffer;
+  /** content-encoding and vary, when compressed. */
+  headers: Record<string, string>;
+}
+
+/** Bodies kept per answer: browsers and HTTP libraries send a handful of Accept-Encoding values. */
+const MAX_ENCODINGS = 4;
+
+const sizeOf = (answer: CachedAnswer) => {
+  let bytes = answer.payload.byteLength + 200;
+  for (const { payload } of answer.encoded.values())
+    if (payload !== answer.payload) bytes += payload.byteLength + 100;
+  return bytes;
+};
 
 export class ResponseCache {
   readonly #answers: LRUCache<string, CachedAnswer>;
@@ -36,6 +58,11 @@ export class ResponseCache {
    * its answer, once computed, is valid for).
    */
   readonly #misses = new WeakMap<FastifyRequest, { key: string; generation: number }>();
+  /** For a request whose kept answer has no body yet for its Accept-Encoding: what to add it to. */
+  readonly #toEncode = new WeakMap<
+    FastifyRequest,
+    { key: string; answer: CachedAnswer; acceptEncoding: string }
+  >();
 
   /**
    * URLs asked for once and not kept, as 32-bit hashes (a collision only keeps an answer early). Emptied
@@ -51,7 +78,7 @@ export class ResponseCache {
     this.#askedOnceLimit = Math.max(1024, Math.floor(maxBytes / 512));
     this.#answers = new LRUCache({
       maxSize: maxBytes,
-      sizeCalculation: (answer) => answer.payload.byteLength + 200,
+      sizeCalculation: sizeOf,
     });
   }
 
@@ -66,7 +93,14 @@ export class ResponseCache {
       this.#misses.set(request, { key, generation });
       return false;
     }
-    reply.code(answer.status).headers(answer.headers).send(answer.payload);
+    reply.code(answer.status).headers(answer.headers);
+    const acceptEncoding = request.headers["accept-encoding"];
+    const encoded = acceptEncoding === undefined ? undefined : answer.encoded.get(acceptEncoding);
+    if (encoded !== undefined) reply.headers(encoded.headers).send(encoded.payload);
+    else {
+      if (acceptEncoding !== undefined) this.#toEncode.set(request, { key, answer, acceptEncoding });
+      reply.send(answer.payload);
+    }
     return true;
   }
 
@@ -81,12 +115,45 @@ export class ResponseCache {
       const value = reply.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    this.#answers.set(miss.key, {
+    const answer: CachedAnswer = {
       status: reply.statusCode,
       payload: Buffer.from(payload),
       headers,
       generation: miss.generation,
-    });
+      encoded: new Map(),
+    };
+    this.#answers.set(miss.key, answer);
+    const acceptEncoding = request.headers["accept-encoding"];
+    if (acceptEncoding !== undefined) this.#toEncode.set(request, { key: miss.key, answer, acceptEncoding });
+  }
+
+  /**
+   * Keeps the body sent for a kept answer as compression left it, for the request's Accept-Encoding: the
+   * next request with the same header is sent it as it is. Run after compression.
+   */
+  rememberEncoded(request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
+    const pending = this.#toEncode.get(request);
+    // Not a 304, and the answer still the one kept (the data may have changed meanwhile).
+    if (
+      pending === undefined ||
+      reply.statusCode !== pending.answer.status ||
+      this.#answers.peek(pending.key) !== pending.answer ||
+      pending.answer.encoded.size >= MAX_ENCODINGS
+    )
+      return;
+    const encoding = reply.getHeader("content-encoding");
+    let encoded: EncodedAnswer;
+    if (encoding === undefined) encoded = { payload: pending.answer.payload, headers: {} };
+    // A stream: compressed as it is sent, too large to keep whole here.
+    else if (!Buffer.isBuffer(payload)) return;
+    else
+      encoded = {
+        payload,
+        headers: { "content-encoding": String(encoding), vary: String(reply.getHeader("vary")) },
+      };
+    const encodings = new Map(pending.answer.encoded).set(pending.acceptEncoding, encoded);
+    // A new object: the cache measures an entry's size when it is set.
+    this.#answers.set(pending.key, { ...pending.answer, encoded: encodings });
   }
 
   /** Whether `key` was asked for since the doorkeeper was last emptied; remembers it if not. */

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
-import { gunzipSync } from "node:zlib";
+import zlib, { gunzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DuckDbStore } from "../store/duckdb-store.ts";
 import { pageviewRow, processedHour } from "../store/store.fixtures.ts";
 import type { Answer } from "./answer-hooks.ts";
@@ -401,6 +401,59 @@ describe("response cache", () => {
       expect(reads).toBe(3003);
     } finally {
       await cached.close();
+    }
+  });
+});
+
+describe("response cache and compression", () => {
+  it("keeps what compression made of an answer for each Accept-Encoding, and sends it as it is", async () => {
+    // Twelve days of views: an answer above the size compression starts at (1 KB).
+    const longStore = await DuckDbStore.open(":memory:");
+    const days = Array.from({ length: 12 }, (_, i) => `202602${String(i + 1).padStart(2, "0")}`);
+    for (const day of days)
+      await longStore.replaceHour(processedHour(`${day}10`, [pageviewRow({ views: 3 })]));
+    await longStore.refreshServing(days);
+    const url = `${BASE}/per-article/en.wikipedia/all-access/all-agents/Cat/daily/20260201/20260212`;
+    const gzipSync = vi.spyOn(zlib, "gzipSync");
+    const cached = await createApiServer({ store: longStore, version: "test", rateLimit: 0 });
+    const gzipped = (headers: Record<string, string> = {}) =>
+      cached.inject({ method: "GET", url, headers: { "accept-encoding": "gzip", ...headers } });
+    try {
+      const plain = await cached.inject({ method: "GET", url });
+      expect(plain.body.length).toBeGreaterThan(1024);
+      await gzipped();
+      const kept = await gzipped();
+      const compressions = gzipSync.mock.calls.length;
+      expect(compressions).toBeGreaterThan(0);
+      const again = await gzipped();
+      expect(gzipSync.mock.calls.length).toBe(compressions);
+      expect(again.headers).toMatchObject({
+        "content-encoding": "gzip",
+        vary: "accept, accept-encoding",
+        etag: plain.headers.etag,
+        "content-length": String(kept.rawPayload.length),
+      });
+      expect(again.rawPayload).toEqual(kept.rawPayload);
+      expect(zlib.gunzipSync(again.rawPayload).toString()).toBe(plain.body);
+      // Without Accept-Encoding, the same kept answer is sent plain.
+      const plainAgain = await cached.inject({ method: "GET", url });
+      expect([plainAgain.headers["content-encoding"], plainAgain.body]).toEqual([undefined, plain.body]);
+      // Another Accept-Encoding is compressed once, then kept as well.
+      const brotli = { "accept-encoding": "br" };
+      const firstBrotli = await cached.inject({ method: "GET", url, headers: brotli });
+      const secondBrotli = await cached.inject({ method: "GET", url, headers: brotli });
+      expect(secondBrotli.headers["content-encoding"]).toBe("br");
+      expect(secondBrotli.rawPayload).toEqual(firstBrotli.rawPayload);
+      expect(zlib.brotliDecompressSync(secondBrotli.rawPayload).toString()).toBe(plain.body);
+      // A client that has the answer is told so, with no body and no content-encoding.
+      const notModified = await gzipped({ "if-none-match": String(plain.headers.etag) });
+      expect(notModified.statusCode).toBe(304);
+      expect(notModified.headers["content-encoding"]).toBeUndefined();
+      expect(notModified.rawPayload.length).toBe(0);
+    } finally {
+      gzipSync.mockRestore();
+      await cached.close();
+      await longStore.close();
     }
   });
 });

@@ -10,7 +10,7 @@ import Fastify, {
 } from "fastify";
 import { DEFAULT_CONFIG } from "../config/schema.ts";
 import type { Store } from "../store/store.ts";
-import { type AnswerObserver, addAnswerHooks } from "./answer-hooks.ts";
+import { type AnswerObserver, addAnswerHooks, addEncodedAnswerHook } from "./answer-hooks.ts";
 import { addApiDocs } from "./api-docs.ts";
 import type { ApiContext } from "./context.ts";
 import { addCsvNegotiation } from "./csv-output.ts";
@@ -107,11 +107,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   });
   await addCsvNegotiation(app);
   const cacheBytes = (options.responseCacheMiB ?? DEFAULT_RESPONSE_CACHE_MIB) * 2 ** 20;
-  addAnswerHooks(
-    app,
-    cacheBytes > 0 ? new ResponseCache(context.freshness, cacheBytes) : null,
-    options.onAnswer,
-  );
+  const cache = cacheBytes > 0 ? new ResponseCache(context.freshness, cacheBytes) : null;
+  addAnswerHooks(app, cache, options.onAnswer);
   addOptionsRoute(app);
   // After the answer hooks: answers are kept, and tagged, uncompressed.
   await app.register(fastifyCompress, {
@@ -119,6 +116,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     // Brotli's default quality (11) costs more time than the bytes it saves on small JSON answers.
     brotliOptions: { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } },
   });
+  if (cache !== null) addEncodedAnswerHook(app, cache);
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   if (rateLimit > 0) {
     await app.register(fastifyRateLimit, {
