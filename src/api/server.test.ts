@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DuckDbStore } from "../store/duckdb-store.ts";
 import { pageviewRow, processedHour } from "../store/store.fixtures.ts";
+import type { Store } from "../store/store.ts";
 import type { Answer } from "./answer-hooks.ts";
 import { CLOSED_PERIOD_CACHE, Freshness, OPEN_PERIOD_CACHE } from "./freshness.ts";
 import { createApiServer } from "./server.ts";
@@ -307,16 +308,22 @@ describe("legacy pagecounts", () => {
   });
 });
 
+/** The test store, counting its per-article reads (the only reads the cache tests make, with availability). */
+function countingStore(): Store & { reads: number } {
+  const counted = {
+    reads: 0,
+    perArticle: (query: Parameters<DuckDbStore["perArticle"]>[0]) => {
+      counted.reads++;
+      return store.perArticle(query);
+    },
+    availability: () => store.availability(),
+  };
+  return counted as unknown as Store & { reads: number };
+}
+
 describe("response cache", () => {
   it("answers a URL's third request on without reading the store, until the data changes", async () => {
-    let reads = 0;
-    const counting = {
-      perArticle: (query: Parameters<DuckDbStore["perArticle"]>[0]) => {
-        reads++;
-        return store.perArticle(query);
-      },
-      availability: () => store.availability(),
-    } as never;
+    const counting = countingStore();
     const freshness = new Freshness(counting);
     const cached = await createApiServer({ store: counting, freshness, version: "test", rateLimit: 0 });
     const twice = async (options: {
@@ -330,9 +337,9 @@ describe("response cache", () => {
     try {
       // The first request of a URL is not kept (most are never repeated); the second one is.
       const first = await twice({ method: "GET", url: CAT_DAILY });
-      expect(reads).toBe(2);
+      expect(counting.reads).toBe(2);
       const third = await cached.inject({ method: "GET", url: CAT_DAILY });
-      expect(reads).toBe(2);
+      expect(counting.reads).toBe(2);
       expect(third.body).toBe(first.body);
       expect(third.headers).toMatchObject({
         etag: first.headers.etag,
@@ -342,44 +349,37 @@ describe("response cache", () => {
       });
       const csv = await twice({ method: "GET", url: CAT_DAILY, headers: { accept: "text/csv" } });
       expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
-      expect(reads).toBe(4);
+      expect(counting.reads).toBe(4);
       const csvAgain = await cached.inject({
         method: "GET",
         url: CAT_DAILY,
         headers: { accept: "text/csv" },
       });
-      expect([reads, csvAgain.body]).toEqual([4, csv.body]);
+      expect([counting.reads, csvAgain.body]).toEqual([4, csv.body]);
       // "No data" is kept too, with its status and problem body, apart for each method.
       const missing = CAT_DAILY.replace("/Cat/", "/Nothing/");
       const absent = await twice({ method: "GET", url: missing });
       const absentAgain = await cached.inject({ method: "GET", url: missing });
-      expect(reads).toBe(6);
+      expect(counting.reads).toBe(6);
       expect([absentAgain.statusCode, absentAgain.body]).toEqual([404, absent.body]);
       expect(absentAgain.headers["content-type"]).toBe("application/problem+json");
       expect(absentAgain.headers["cache-control"]).toBe(absent.headers["cache-control"]);
       await cached.inject({ method: "HEAD", url: missing });
-      expect(reads).toBe(7);
+      expect(counting.reads).toBe(7);
       // The store changed: the cached answers are dropped, and the next one kept at once (its URL is
       // known to be asked for again).
       freshness.invalidate();
       await cached.inject({ method: "GET", url: CAT_DAILY });
-      expect(reads).toBe(8);
+      expect(counting.reads).toBe(8);
       await cached.inject({ method: "GET", url: CAT_DAILY });
-      expect(reads).toBe(8);
+      expect(counting.reads).toBe(8);
     } finally {
       await cached.close();
     }
   });
 
   it("remembers a bounded number of first requests, the oldest forgotten", async () => {
-    let reads = 0;
-    const counting = {
-      perArticle: (query: Parameters<DuckDbStore["perArticle"]>[0]) => {
-        reads++;
-        return store.perArticle(query);
-      },
-      availability: () => store.availability(),
-    } as never;
+    const counting = countingStore();
     // 1 MiB of cache: its doorkeeper holds 2,048 first requests before it is emptied.
     const cached = await createApiServer({
       store: counting,
@@ -390,15 +390,15 @@ describe("response cache", () => {
     const urlOf = (n: number) => CAT_DAILY.replace("/Cat/", `/Title_${n}/`);
     try {
       for (let n = 0; n < 3000; n++) await cached.inject({ method: "GET", url: urlOf(n) });
-      expect(reads).toBe(3000);
+      expect(counting.reads).toBe(3000);
       // The last ones are remembered as asked for: their second request is kept, the third is not read.
       await cached.inject({ method: "GET", url: urlOf(2999) });
       await cached.inject({ method: "GET", url: urlOf(2999) });
-      expect(reads).toBe(3001);
+      expect(counting.reads).toBe(3001);
       // The first ones were forgotten when the doorkeeper was emptied: asked again, they start over.
       await cached.inject({ method: "GET", url: urlOf(0) });
       await cached.inject({ method: "GET", url: urlOf(0) });
-      expect(reads).toBe(3003);
+      expect(counting.reads).toBe(3003);
     } finally {
       await cached.close();
     }
