@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { LRUCache } from "lru-cache";
+import { fnv1a } from "../fnv1a.ts";
 import { METRICS } from "./context.ts";
 import { wantsCsv } from "./csv-output.ts";
 import type { Freshness } from "./freshness.ts";
@@ -98,7 +99,7 @@ export class ResponseCache {
     const encoded = acceptEncoding === undefined ? undefined : answer.encoded.get(acceptEncoding);
     if (encoded !== undefined) reply.headers(encoded.headers).send(encoded.payload);
     else {
-      if (acceptEncoding !== undefined) this.#toEncode.set(request, { key, answer, acceptEncoding });
+      this.#encodeLater(request, key, answer);
       reply.send(answer.payload);
     }
     return true;
@@ -123,8 +124,13 @@ export class ResponseCache {
       encoded: new Map(),
     };
     this.#answers.set(miss.key, answer);
+    this.#encodeLater(request, miss.key, answer);
+  }
+
+  /** Marks a kept answer sent plain to `request` to be given the body compression makes of it. */
+  #encodeLater(request: FastifyRequest, key: string, answer: CachedAnswer): void {
     const acceptEncoding = request.headers["accept-encoding"];
-    if (acceptEncoding !== undefined) this.#toEncode.set(request, { key: miss.key, answer, acceptEncoding });
+    if (acceptEncoding !== undefined) this.#toEncode.set(request, { key, answer, acceptEncoding });
   }
 
   /**
@@ -158,19 +164,13 @@ export class ResponseCache {
 
   /** Whether `key` was asked for since the doorkeeper was last emptied; remembers it if not. */
   #askedBefore(key: string): boolean {
-    const hash = fnv1a(key);
+    // Signed: a small integer to V8, kept in the set without allocating.
+    const hash = fnv1a(key) | 0;
     if (this.#askedOnce.delete(hash)) return true;
     if (this.#askedOnce.size >= this.#askedOnceLimit) this.#askedOnce.clear();
     this.#askedOnce.add(hash);
     return false;
   }
-}
-
-/** FNV-1a over UTF-16 code units, as a signed 32-bit integer (a small integer to V8: no allocation). */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash | 0;
 }
 
 // The method too: a problem's body names it.

@@ -1,5 +1,6 @@
 import type { RawRequest } from "../definition/types.ts";
 import { parseXAnalytics } from "../definition/x-analytics.ts";
+import { fnv1a } from "../fnv1a.ts";
 import type { ShardSpec } from "../store/store.ts";
 import { requestActorSignature } from "./actor-observation.ts";
 
@@ -38,13 +39,4 @@ export function shardOf(request: RawRequest, count: number): number {
   // An md5 in hex: its first 8 digits are as evenly spread as the whole.
   if (signature !== null) return Number.parseInt(signature.slice(0, 8), 16) % count;
   return fnv1a(request.ip) % count;
-}
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
