@@ -59,6 +59,26 @@ describe("RawZone", () => {
     expect(await zone.fingerprint("2026011510")).not.toBe(before);
   });
 
+  it("writes a segment as its lines come, named and read as if it had been landed at once", async () => {
+    const lines = Array.from({ length: 5_000 }, (_, i) => `{"line":${i},"pad":"${"x".repeat(i % 700)}"}`);
+    const writer = await zone.openSegment("2026011510", "webrequest", undefined);
+    for (let i = 0; i < lines.length; i += 333) {
+      if (!writer.write(lines.slice(i, i + 333))) await writer.drained();
+    }
+    expect(await zone.segments("2026011510")).toEqual([]);
+    const written = await writer.finish();
+    expect(await zone.readLines(written)).toEqual(lines);
+    const other = new RawZone(join(dataDir, "other"));
+    expect((await other.land("2026011510", "webrequest", undefined, lines)).name).toBe(written.name);
+  });
+
+  it("leaves nothing of a segment given up", async () => {
+    const writer = await zone.openSegment("2026011510", "webrequest", undefined);
+    writer.write(["a", "b"]);
+    await writer.abort();
+    expect(readdirSync(zone.hourDir("2026011510"))).toEqual([]);
+  });
+
   it("ignores the temporary file of an interrupted landing", async () => {
     await zone.land("2026011510", "webrequest", undefined, ["a"]);
     writeFileSync(
@@ -66,6 +86,16 @@ describe("RawZone", () => {
       "partial",
     );
     expect(await zone.segments("2026011510")).toHaveLength(1);
+  });
+
+  it("deletes what killed landings left, and nothing else", async () => {
+    await zone.land("2026011510", "webrequest", undefined, ["a"]);
+    // What a writer killed mid-segment leaves.
+    writeFileSync(join(zone.hourDir("2026011510"), ".landing.0123456789ab.tmp"), "partial");
+    const landed = readdirSync(zone.hourDir("2026011510")).filter((name) => !name.endsWith(".tmp"));
+    expect(readdirSync(zone.hourDir("2026011510"))).toHaveLength(2);
+    expect(await zone.removeInterruptedLandings()).toBe(1);
+    expect(readdirSync(zone.hourDir("2026011510"))).toEqual(landed);
   });
 
   it("deletes an hour, and its day once empty", async () => {

@@ -1,4 +1,5 @@
-import { createHash, type Hash, randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -32,6 +33,7 @@ export interface RawSegment {
 const SEGMENT_NAME =
   /^(webrequest|combined|vhost_combined)~([^~]+)~(\d+)~([0-9a-f]{16})(?:~(\d+)of(\d+))?\.gz$/;
 const HOUR_DIR = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TEMPORARY_NAME = /^\.landing\.[0-9a-f]+\.tmp$/;
 
 /**
  * The raw landing zone: the only place where IPs, user agents, paths and queries are kept, so that
@@ -61,33 +63,38 @@ export class RawZone {
     lines: readonly string[],
     shard?: ShardSpec,
   ): Promise<RawSegment> {
-    const dir = this.hourDir(hour);
-    await mkdir(dir, { recursive: true });
-    const temporary = join(dir, `.landing.${randomBytes(6).toString("hex")}.tmp`);
-    const hash = createHash("sha256");
+    const writer = await this.openSegment(hour, format, host, shard);
     try {
-      await pipeline(
-        contentChunks(lines, hash),
-        createGzip({ level: 1 }),
-        createWriteStream(temporary, { flags: "wx" }),
-      );
-      const file = await open(temporary, "r");
-      try {
-        await file.sync();
-      } finally {
-        await file.close();
+      let start = 0;
+      let chars = 0;
+      for (let end = 0; end < lines.length; end++) {
+        chars += (lines[end] as string).length + 1;
+        if (chars >= CHUNK_CHARS || end === lines.length - 1) {
+          if (!writer.write(lines.slice(start, end + 1))) await writer.drained();
+          start = end + 1;
+          chars = 0;
+        }
       }
+      return await writer.finish();
     } catch (error) {
-      await rm(temporary, { force: true });
+      await writer.abort();
       throw error;
     }
-    const shardTag = shard === undefined ? "" : `~${shard.index}of${shard.count}`;
-    const name = `${format}~${host ?? "-"}~${lines.length}~${hash.digest("hex").slice(0, 16)}${shardTag}.gz`;
-    const path = join(dir, name);
-    const { size } = await stat(temporary);
-    await rename(temporary, path);
-    await syncDirectory(dir);
-    return { hour, path, name, format, host, lines: lines.length, bytes: size, shard };
+  }
+
+  /**
+   * A segment written as its lines come: they are compressed on libuv's threads while the caller
+   * goes on, and the segment appears under its name only once {@link SegmentWriter.finish} is done.
+   */
+  async openSegment(
+    hour: string,
+    format: InputFormat,
+    host: string | undefined,
+    shard?: ShardSpec,
+  ): Promise<SegmentWriter> {
+    const dir = this.hourDir(hour);
+    await mkdir(dir, { recursive: true });
+    return new SegmentWriter({ hour, dir, format, host, shard });
   }
 
   /** Hours that have raw data, ascending. */
@@ -152,6 +159,23 @@ export class RawZone {
     return lines;
   }
 
+  /**
+   * Deletes the temporary files of landings that a killed run left; returns how many. Only for the
+   * data directory's one writer, before it lands anything.
+   */
+  async removeInterruptedLandings(): Promise<number> {
+    let removed = 0;
+    for (const hour of await this.hours()) {
+      const dir = this.hourDir(hour);
+      for (const name of await listDir(dir)) {
+        if (!TEMPORARY_NAME.test(name)) continue;
+        await rm(join(dir, name), { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** Deletes an hour's raw data; returns what was deleted. */
   async deleteHour(hour: string): Promise<{ segments: RawSegment[] }> {
     const segments = await this.segments(hour);
@@ -163,28 +187,113 @@ export class RawZone {
   }
 }
 
+/**
+ * Room for gzip's output per pass on libuv's threads: each pass ends in a round trip to the main
+ * thread, which is busy refining, so with the default 16 KiB landing waited for it (a batch of lines
+ * took about 8 passes).
+ */
+const GZIP_CHUNK_BYTES = 512 * 1024;
+
+/**
+ * Bytes a writer may be ahead of gzip before it is asked to wait: with the stream's own limit (16 KiB),
+ * every batch of lines waited for its own compression, and the two never ran at the same time.
+ */
+const UNCOMPRESSED_AHEAD_BYTES = 8 * 2 ** 20;
+
+/** Characters of lines compressed at a time by {@link RawZone.land}. */
 const CHUNK_CHARS = 2 ** 20;
 
-/** The segment's content, each line followed by a newline, in chunks of about a megabyte; hashed on the way. */
-function* contentChunks(lines: readonly string[], hash: Hash): Generator<Buffer> {
-  let batch: string[] = [];
-  let chars = 0;
-  for (const line of lines) {
-    batch.push(line);
-    chars += line.length + 1;
-    if (chars >= CHUNK_CHARS) {
-      yield hashed(batch, hash);
-      batch = [];
-      chars = 0;
-    }
-  }
-  if (batch.length > 0) yield hashed(batch, hash);
+interface SegmentTarget {
+  hour: string;
+  dir: string;
+  format: InputFormat;
+  host: string | undefined;
+  shard: ShardSpec | undefined;
 }
 
-function hashed(batch: readonly string[], hash: Hash): Buffer {
-  const chunk = Buffer.from(`${batch.join("\n")}\n`);
-  hash.update(chunk);
-  return chunk;
+/**
+ * One segment being written: lines go through gzip into a temporary file, hashed on the way (its name
+ * carries the hash of its content), and the file is made durable and renamed when finished. A run
+ * killed while writing leaves only the temporary file, which no reader lists.
+ */
+export class SegmentWriter {
+  readonly #target: SegmentTarget;
+  readonly #temporary: string;
+  readonly #gzip = createGzip({ level: 1, chunkSize: GZIP_CHUNK_BYTES });
+  readonly #hash = createHash("sha256");
+  /** Settles when the compressed bytes are all written, or with the first error. */
+  readonly #written: Promise<void>;
+  #failure: { error: unknown } | undefined;
+  #lines = 0;
+
+  constructor(target: SegmentTarget) {
+    this.#target = target;
+    this.#temporary = join(target.dir, `.landing.${randomBytes(6).toString("hex")}.tmp`);
+    this.#written = pipeline(this.#gzip, createWriteStream(this.#temporary, { flags: "wx" }));
+    this.#written.catch((error: unknown) => {
+      this.#failure = { error };
+    });
+  }
+
+  /** Lines written so far. */
+  get lines(): number {
+    return this.#lines;
+  }
+
+  /** Appends lines; false when the caller should wait for {@link drained} before writing more. */
+  write(lines: readonly string[]): boolean {
+    if (this.#failure !== undefined || lines.length === 0) return this.#failure === undefined;
+    const chunk = Buffer.from(`${lines.join("\n")}\n`);
+    this.#hash.update(chunk);
+    this.#lines += lines.length;
+    this.#gzip.write(chunk);
+    return this.#gzip.writableLength < UNCOMPRESSED_AHEAD_BYTES;
+  }
+
+  /** Resolves once the lines written so far are compressed enough to take more; rejects if writing failed. */
+  async drained(): Promise<void> {
+    this.#throwIfFailed();
+    if (this.#gzip.writableLength < UNCOMPRESSED_AHEAD_BYTES) return;
+    // Past the stream's own limit, it says "drain" once everything written is compressed.
+    await Promise.race([once(this.#gzip, "drain"), this.#written]);
+    this.#throwIfFailed();
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure !== undefined) throw this.#failure.error;
+  }
+
+  /** Ends the segment: flushed, synced, renamed to its name in the hour's directory. */
+  async finish(): Promise<RawSegment> {
+    this.#gzip.end();
+    try {
+      await this.#written;
+      const file = await open(this.#temporary, "r");
+      try {
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+    } catch (error) {
+      await rm(this.#temporary, { force: true });
+      throw error;
+    }
+    const { hour, dir, format, host, shard } = this.#target;
+    const shardTag = shard === undefined ? "" : `~${shard.index}of${shard.count}`;
+    const name = `${format}~${host ?? "-"}~${this.#lines}~${this.#hash.digest("hex").slice(0, 16)}${shardTag}.gz`;
+    const path = join(dir, name);
+    const { size } = await stat(this.#temporary);
+    await rename(this.#temporary, path);
+    await syncDirectory(dir);
+    return { hour, path, name, format, host, lines: this.#lines, bytes: size, shard };
+  }
+
+  /** Gives the segment up: nothing of it stays. */
+  async abort(): Promise<void> {
+    this.#gzip.destroy();
+    await this.#written.catch(() => undefined);
+    await rm(this.#temporary, { force: true });
+  }
 }
 
 /** Every segment when no shard is given; else only those this shard landed. */
