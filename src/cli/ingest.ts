@@ -88,6 +88,7 @@ async function runIngest(
     const options = { format: flags.format, host: flags.host, shard: how.shard };
     const secretKey = await loadSecretKey(dataDir);
     const rawZone = new RawZone(dataDir);
+    await rawZone.removeInterruptedLandings();
     const onProgress = (progress: IngestProgress) => display.update(...describeProgress(progress));
     const workers = how.workers ?? 1;
     const report =

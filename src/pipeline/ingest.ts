@@ -5,12 +5,13 @@ import { addHours, dayOf, epochMsToHour, hourOf } from "../hours.ts";
 import type { RefineDependencies } from "../refine/refine.ts";
 import { type InputFormat, openSource, type SourceOptions } from "../sources/index.ts";
 import { MalformedTally } from "../sources/malformed-tally.ts";
-import type { RawSegment, RawZone } from "../store/raw-zone.ts";
+import type { RawSegment, RawZone, SegmentWriter } from "../store/raw-zone.ts";
 import type { HourState, ShardSpec, Store } from "../store/store.ts";
 import { ROLLUP_WINDOW_HOURS } from "./actor-metrics.ts";
 import { type IpHasher, mayGiveDiffEvidence } from "./actor-observation.ts";
 import {
   createHourProcessor,
+  type HourInProgress,
   type HourOutcome,
   type HourProcessor,
   type SegmentLines,
@@ -64,7 +65,10 @@ export interface IngestContext {
 
 export interface IngestOptions extends Omit<SourceOptions, "format"> {
   format: SourceOptions["format"];
-  /** Raw bytes held in memory before they are landed; bounds the memory an ingest uses. */
+  /**
+   * Characters of late lines (for hours already closed) held in memory before they are landed; lines
+   * of open hours are landed as they are read.
+   */
   bufferBytes?: number;
   /**
    * Ingest as one of several workers: only this shard's actors are landed and processed (with the
@@ -77,14 +81,16 @@ const DEFAULT_BUFFER_BYTES = 32 * 2 ** 20;
 const CLOSE_GRACE_MS = 10 * 60_000;
 
 /**
- * Lands raw lines in the raw zone and turns them into hourly pageviews. Input is read as a stream:
- * an hour is closed once the input has moved two hours past it (logs arrive roughly in time order),
- * or when the buffer is full; a closed hour is landed and, if it is new, processed at once from the
- * lines in memory. Lines that arrive for a closed hour are landed as late data, and at the end every
- * hour whose raw data changed is re-processed from the raw zone, with the later hours whose
- * automated labels read its actor metrics. Idempotent: an hour is replaced whole, and lines landed
- * twice are exact duplicates, dropped when the hour is processed. A run killed at any point leaves
- * landed segments that the next run processes.
+ * Lands raw lines in the raw zone and turns them into hourly pageviews. Input is read as a stream,
+ * and each line is written to its hour's segment as it is read; a new hour's lines are also refined
+ * and counted then. An hour closes once the input is ten minutes past its end (logs arrive roughly
+ * in time order): its segments are finished, and it is labelled and stored (an hour with data from
+ * earlier runs is processed from the raw zone instead). Lines that arrive for a closed hour are
+ * landed as late data, and at the end every hour whose raw data changed is re-processed from the raw
+ * zone, with the later hours whose automated labels read its actor metrics. Idempotent: an hour is
+ * replaced whole, and lines landed twice are exact duplicates, dropped when the hour is processed. A
+ * run killed at any point leaves landed segments that the next run processes, and temporary files
+ * that no reader lists.
  */
 export async function ingest(
   inputs: readonly string[],
@@ -94,30 +100,58 @@ export async function ingest(
   const started = performance.now();
   const { store } = context;
   const states = options.shard ? await store.hourPartStates(options.shard) : await store.hourStates();
-  const run = new IngestRun(options, context, states);
+  const landedBefore = new Set<string>();
+  for (const hour of await context.rawZone.hours()) {
+    if ((await context.rawZone.segments(hour, options.shard)).length > 0) landedBefore.add(hour);
+  }
+  const run = new IngestRun(options, context, states, landedBefore);
   // Every input is opened before anything is landed, so that a missing file changes nothing.
   const sources = [];
   for (const input of inputs) sources.push(await openSource(input, options));
-  for (const source of sources) {
-    run.startInput(source.sizeBytes);
-    const format = source.format as InputFormat;
-    const host = format === "webrequest" ? undefined : options.host;
-    for await (const batch of source.recordBatches()) {
-      for (const item of batch) {
-        if (item.kind === "malformed") run.malformed(item.reason, `${source.name}:${item.lineNumber}`);
-        else run.add(item.request, item.raw, format, host);
+  try {
+    for (const source of sources) {
+      run.startInput(source.sizeBytes);
+      const format = source.format as InputFormat;
+      const host = format === "webrequest" ? undefined : options.host;
+      for await (const batch of source.recordBatches()) {
+        for (const item of batch) {
+          if (item.kind === "malformed") run.malformed(item.reason, `${source.name}:${item.lineNumber}`);
+          else run.add(item.request, item.raw, format, host);
+        }
+        await run.afterBatch(source.bytesRead());
       }
-      await run.afterBatch(source.bytesRead());
+      run.endInput();
     }
-    run.endInput();
+    await run.finish();
+  } catch (error) {
+    await run.abandon();
+    throw error;
   }
-  await run.finish();
   run.report.seconds = (performance.now() - started) / 1000;
   return run.report;
 }
 
 /** Lines of one hour read in this run and not landed yet, per format and host. */
 type HourBuffer = Map<string, { format: InputFormat; host: string | undefined; lines: string[] }>;
+
+/**
+ * An hour the input is in: its lines are landed as they are read, one segment per format and host,
+ * and, when the hour is new, taken by its processing at once, so that closing it only labels and
+ * stores it.
+ */
+interface OpenHour {
+  parts: Map<string, OpenSegment>;
+  /** Null for an hour with data from before this run: it is processed from the raw zone when it closes. */
+  lines: HourInProgress | null;
+}
+
+interface OpenSegment {
+  format: InputFormat;
+  host: string | undefined;
+  /** Lines read since the last batch ended, written to the segment after it. */
+  unwritten: string[];
+  writer: SegmentWriter | undefined;
+}
 
 class IngestRun {
   readonly report: IngestReport = {
@@ -131,11 +165,10 @@ class IngestRun {
     automatedByReason: new Map(),
     seconds: 0,
   };
-  private readonly open = new Map<string, HourBuffer>();
+  private readonly open = new Map<string, OpenHour>();
+  /** Lines for hours already closed in this run, landed together and re-processed at the end. */
   private readonly late = new Map<string, HourBuffer>();
   private readonly closed = new Set<string>();
-  /** Open hours that were landed in part to bound memory, so the lines in memory are not all they have. */
-  private readonly spilled = new Set<string>();
   /** Per hour, the counts of its last processing in this run, for the report. */
   private readonly outcomes = new Map<string, Pick<HourOutcome, "pageviewsByAgent" | "automatedByReason">>();
   /** Hours given late lines, to process from the raw zone once the input is read. */
@@ -149,6 +182,10 @@ class IngestRun {
   /** The latest timestamp read (normalised ISO text compares in time order). */
   private latestDt = "";
   private latestMs = 0;
+  /** The closed hour being stored, while the input is read further. */
+  private storing: Promise<void> = Promise.resolve();
+  private storingFailure: { error: unknown } | undefined;
+  /** Characters of late lines held, landed once past the buffer limit. */
   private bufferedBytes = 0;
   private bytesOfEarlierInputs = 0;
   private bytesTotal: number | null = null;
@@ -159,6 +196,8 @@ class IngestRun {
     options: IngestOptions,
     private readonly context: IngestContext,
     private readonly states: Map<string, HourState>,
+    /** Hours with segments in the raw zone before this run. */
+    private readonly landedBefore: ReadonlySet<string>,
   ) {
     this.bufferLimit = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
     this.shard = options.shard;
@@ -188,20 +227,40 @@ class IngestRun {
     this.report.linesRead++;
     this.noteTime(request.dt);
     const hour = hourOf(request.dt);
-    const late = this.closed.has(hour);
-    const buffers = late ? this.late : this.open;
-    let buffer = buffers.get(hour);
     const shard = this.shard;
     const mine = !shard || shardOf(request, shard.count) === shard.index || mayGiveDiffEvidence(request);
-    // An open hour gets a buffer even when no line is this shard's: every shard writes a share of every
-    // hour it reads. A closed one only for lines to land.
-    if (buffer === undefined && (mine || !late)) {
-      buffer = new Map();
-      buffers.set(hour, buffer);
+    if (this.closed.has(hour)) {
+      if (mine) this.addLate(hour, raw, format, host);
+      else this.report.linesOfOtherShards++;
+      return;
     }
-    if (!mine || buffer === undefined) {
+    // An open hour is tracked even when no line is this shard's: every shard writes a share of every
+    // hour it reads.
+    let open = this.open.get(hour);
+    if (open === undefined) {
+      const isNew = !this.states.has(hour) && !this.landedBefore.has(hour);
+      open = { parts: new Map(), lines: isNew ? this.processor.startHour(hour) : null };
+      this.open.set(hour, open);
+    }
+    if (!mine) {
       this.report.linesOfOtherShards++;
       return;
+    }
+    const key = `${format} ${host ?? ""}`;
+    let part = open.parts.get(key);
+    if (part === undefined) {
+      part = { format, host, unwritten: [], writer: undefined };
+      open.parts.set(key, part);
+    }
+    part.unwritten.push(raw);
+    open.lines?.add(raw, format, request);
+  }
+
+  private addLate(hour: string, raw: string, format: InputFormat, host: string | undefined): void {
+    let buffer = this.late.get(hour);
+    if (buffer === undefined) {
+      buffer = new Map();
+      this.late.set(hour, buffer);
     }
     const key = `${format} ${host ?? ""}`;
     let part = buffer.get(key);
@@ -209,7 +268,6 @@ class IngestRun {
       part = { format, host, lines: [] };
       buffer.set(key, part);
     }
-    // Only the line is kept: parsed requests take twice its memory, and parsing again is cheap.
     part.lines.push(raw);
     this.bufferedBytes += raw.length;
   }
@@ -223,25 +281,21 @@ class IngestRun {
 
   async afterBatch(bytesReadOfInput: number): Promise<void> {
     this.report.bytesRead = this.bytesOfEarlierInputs + bytesReadOfInput;
+    for (const [hour, open] of this.open) await this.writeSegments(hour, open);
     // An hour closes once the input is ten minutes past its end: logs are written in about time order.
     const watermark = this.latestMs === 0 ? "" : epochMsToHour(this.latestMs - CLOSE_GRACE_MS);
     for (const hour of [...this.open.keys()].sort()) {
       if (hour < watermark) await this.close(hour);
     }
-    if (this.bufferedBytes > this.bufferLimit) {
-      // Too much to hold: land everything now; the hours stay open, and are processed from the raw zone.
-      await this.landLate();
-      for (const [hour, buffer] of this.open) {
-        await this.land(hour, buffer);
-        buffer.clear();
-        this.spilled.add(hour);
-      }
-    }
+    if (this.bufferedBytes > this.bufferLimit) await this.landLate();
+    this.throwIfStoringFailed();
     this.emit("reading");
   }
 
   async finish(): Promise<void> {
     for (const hour of [...this.open.keys()].sort()) await this.close(hour);
+    await this.storing;
+    this.throwIfStoringFailed();
     await this.landLate();
     const { rawZone, store } = this.context;
     // Late lines, and hours landed by an earlier run that was killed before it processed them.
@@ -255,9 +309,7 @@ class IngestRun {
     for (const hour of rawHours) {
       if (!this.processedAt.has(hour) && !(await this.isUpToDate(hour))) this.toReprocess.add(hour);
     }
-    for (const hour of [...this.toReprocess].sort()) {
-      await this.process(hour, readSegments(rawZone, await rawZone.segments(hour, this.shard)));
-    }
+    for (const hour of [...this.toReprocess].sort()) await this.processFromRawZone(hour);
     // The automated labels of an hour read the actor metrics of the 23 before it: an hour stored
     // before one of those changed is processed again.
     const stale = new Set<string>();
@@ -269,7 +321,7 @@ class IngestRun {
       }
     }
     for (const hour of [...stale].filter((hour) => rawHours.has(hour)).sort()) {
-      await this.process(hour, readSegments(rawZone, await rawZone.segments(hour, this.shard)));
+      await this.processFromRawZone(hour);
     }
     this.emit("processing");
     this.report.hoursUpdated = [...this.outcomes.keys()].sort();
@@ -284,30 +336,69 @@ class IngestRun {
     if (days.size > 0) await store.compact();
   }
 
-  /** Lands an hour's buffered lines, and processes it at once when they are all it has. */
-  private async close(hour: string): Promise<void> {
-    const buffer = this.open.get(hour);
-    if (buffer === undefined) return;
-    this.open.delete(hour);
-    this.closed.add(hour);
-    const { rawZone } = this.context;
-    const fresh =
-      !this.states.has(hour) &&
-      !this.spilled.has(hour) &&
-      (await rawZone.segments(hour, this.shard)).length === 0;
-    // Compression runs on libuv's threads while the hour is processed here; the hour is stored only
-    // once its raw lines are safely landed.
-    const landing = this.land(hour, buffer);
-    if (fresh) {
-      await this.process(hour, inMemory(buffer), landing);
-    } else {
-      await landing;
-      if (!(await this.isUpToDate(hour)))
-        await this.process(hour, readSegments(rawZone, await rawZone.segments(hour, this.shard)));
+  /**
+   * Writes the lines read since the last batch to the hour's segments; waits while gzip has more
+   * than it can take, so memory stays bounded when the disk is slower than the input.
+   */
+  private async writeSegments(hour: string, open: OpenHour): Promise<void> {
+    for (const part of open.parts.values()) {
+      if (part.unwritten.length === 0) continue;
+      part.writer ??= await this.context.rawZone.openSegment(hour, part.format, part.host, this.shard);
+      const more = part.writer.write(part.unwritten);
+      part.unwritten = [];
+      if (!more) await part.writer.drained();
     }
   }
 
+  /**
+   * Finishes the hour's segments and stores the hour: a new hour from the lines its processing took
+   * as they were read, an hour with earlier data from the raw zone, if its raw data changed. The
+   * storing goes on while the input is read further (DuckDB and gzip work on their own threads); one
+   * hour at a time, in order, since an hour's labels read the actor metrics of the hours before it.
+   */
+  private async close(hour: string): Promise<void> {
+    const open = this.open.get(hour);
+    if (open === undefined) return;
+    await this.storing;
+    // Until its segments are handed to the storing, an hour stays open, for abandon() to find.
+    this.throwIfStoringFailed();
+    await this.writeSegments(hour, open);
+    this.open.delete(hour);
+    this.closed.add(hour);
+    this.storing = this.closeLanded(hour, open).catch((error: unknown) => {
+      this.storingFailure = { error };
+    });
+  }
+
+  private async closeLanded(hour: string, open: OpenHour): Promise<void> {
+    const landing = Promise.all([...open.parts.values()].map((part) => part.writer?.finish()));
+    if (open.lines !== null) {
+      // Labelling reads the store while gzip finishes on libuv's threads; the hour is stored only
+      // once its raw lines are safely landed.
+      const [outcome] = await Promise.all([open.lines.finish(), landing]);
+      await this.store(hour, outcome);
+      return;
+    }
+    await landing;
+    if (!(await this.isUpToDate(hour))) await this.processFromRawZone(hour);
+  }
+
+  private throwIfStoringFailed(): void {
+    if (this.storingFailure !== undefined) throw this.storingFailure.error;
+  }
+
+  /** Gives up the segments of the hours still open (after a failure): nothing of them stays. */
+  async abandon(): Promise<void> {
+    await this.storing;
+    for (const open of this.open.values()) {
+      for (const part of open.parts.values()) await part.writer?.abort();
+    }
+    this.open.clear();
+  }
+
   private async landLate(): Promise<void> {
+    // Not while an hour is stored: its fingerprint must name the segments it was processed from.
+    await this.storing;
     for (const [hour, buffer] of this.late) {
       await this.land(hour, buffer);
       this.toReprocess.add(hour);
@@ -328,14 +419,14 @@ class IngestRun {
     );
   }
 
-  /** Processes an hour and stores it, once `landing` (of its raw lines) is done. */
-  private async process(
-    hour: string,
-    segments: AsyncIterable<SegmentLines>,
-    landing: Promise<void> = Promise.resolve(),
-  ): Promise<void> {
-    const outcome = await this.processor.process(hour, segments);
-    await landing;
+  private async processFromRawZone(hour: string): Promise<void> {
+    const { rawZone } = this.context;
+    const segments = readSegments(rawZone, await rawZone.segments(hour, this.shard));
+    await this.store(hour, await this.processor.process(hour, segments));
+  }
+
+  /** Stores a processed hour (with a shard: its share). */
+  private async store(hour: string, outcome: HourOutcome): Promise<void> {
     const { rawZone, store } = this.context;
     const { processed } = outcome;
     processed.report.rawFingerprint = await rawZone.fingerprint(hour, this.shard);
@@ -364,10 +455,6 @@ class IngestRun {
       hoursToProcess: this.processings + this.open.size + this.toReprocess.size,
     });
   }
-}
-
-async function* inMemory(buffer: HourBuffer): AsyncIterable<SegmentLines> {
-  yield* buffer.values();
 }
 
 export async function* readSegments(

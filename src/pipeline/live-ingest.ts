@@ -103,9 +103,13 @@ export class LiveIngest {
     this.#flushTimer.unref();
   }
 
-  /** Starts with every raw hour whose stored state does not match its raw data due (a killed run's work). */
+  /**
+   * Starts with every raw hour whose stored state does not match its raw data due (a killed run's
+   * work), once the temporary files of its interrupted landings are deleted.
+   */
   static async start(context: LiveIngestContext, options: LiveIngestOptions): Promise<LiveIngest> {
     const states = await context.store.hourStates();
+    await context.rawZone.removeInterruptedLandings();
     const live = new LiveIngest(context, options, states);
     for (const hour of await context.rawZone.hours()) {
       if (states.get(hour)?.rawFingerprint !== (await context.rawZone.fingerprint(hour)))

@@ -2,7 +2,7 @@ import { hash } from "node:crypto";
 import { automatedActors } from "../definition/actor-label.ts";
 import type { RawRequest } from "../definition/types.ts";
 import { addHours, hourOf } from "../hours.ts";
-import { createRefiners, type RefineDependencies, type Refined } from "../refine/refine.ts";
+import { createRefiners, type Refine, type RefineDependencies, type Refined } from "../refine/refine.ts";
 import { parseCombinedLine } from "../sources/combined-log.ts";
 import { carriesXAnalytics, type InputFormat } from "../sources/index.ts";
 import { parseWebrequestLine } from "../sources/webrequest-json.ts";
@@ -34,6 +34,18 @@ export interface HourOutcome {
 export interface HourProcessor {
   /** The hour's outcome; its report's `rawFingerprint` is left for the caller, who landed the segments. */
   process(hour: string, segments: AsyncIterable<SegmentLines>): Promise<HourOutcome>;
+  /** An hour fed line by line, for an ingest that reads the hour's lines before they are landed. */
+  startHour(hour: string): HourInProgress;
+}
+
+/** Parses a raw line, or says why it is not a request. */
+export type LineParser = (line: string) => RawRequest | string;
+
+/** An hour's lines taken one by one, then labelled and counted as rows of pageview_hourly. */
+export interface HourInProgress {
+  /** Adds a line: already parsed, or with the parser to parse it with unless it is a duplicate. */
+  add(line: string, format: InputFormat, request: RawRequest | LineParser): void;
+  finish(): Promise<HourOutcome>;
 }
 
 export function createHourProcessor(options: {
@@ -45,111 +57,128 @@ export function createHourProcessor(options: {
   /** Process only this shard's actors (see shard.ts); every request is this process's when absent. */
   shard?: ShardSpec;
 }): HourProcessor {
-  const { refineDependencies, hashIp, store, definitionVersion, shard } = options;
-  const refiners = createRefiners(refineDependencies);
-
+  const refiners = createRefiners(options.refineDependencies);
+  const startHour = (hour: string) => new HourLines(hour, refiners, options);
   return {
+    startHour,
     async process(hour, segments) {
-      // Wikimedia's refine drops exact-duplicate raw rows (a DISTINCT over every column); it also makes
-      // landing the same lines twice harmless. Lines are known by their SHA-1, not kept: keeping them
-      // kept the hour's whole text alive until the hour was stored (the lines of a segment read back are
-      // slices of one string). Each line maps to whether it is this shard's.
-      const seen = new Map<string, boolean>();
-      // Readers request several pages, so one keyed hash per IP and hour is enough.
-      const ipKeys = new Map<string, string>();
-      const hashIpOnce = (ip: string) => {
-        let key = ipKeys.get(ip);
-        if (key === undefined) {
-          key = hashIp(ip);
-          ipKeys.set(ip, key);
-        }
-        return key;
-      };
-      // Lines were checked when they landed: only a segment altered since can hold malformed lines.
-      let malformedLines = 0;
-      const metrics = new HourlyActorMetricsBuilder();
-      const aggregate = new HourAggregate();
-      const pageviewsByAgent = new Map<string, number>();
-      let rawLines = 0;
-      let distinctLines = 0;
-
+      const lines = startHour(hour);
       for await (const segment of segments) {
-        const refine = refiners(carriesXAnalytics(segment.format));
         const parse = lineParser(segment);
-        for (const line of segment.lines) {
-          const lineKey = hash("sha1", line, "base64");
-          const seenOwn = seen.get(lineKey);
-          if (seenOwn !== undefined) {
-            if (seenOwn) rawLines++;
-            continue;
-          }
-          const request = parse(line);
-          if (typeof request === "string" || hourOf(request.dt) !== hour) {
-            seen.set(lineKey, true);
-            rawLines++;
-            distinctLines++;
-            malformedLines++;
-            continue;
-          }
-          const own = shard === undefined || shardOf(request, shard.count) === shard.index;
-          seen.set(lineKey, own);
-          if (!own) {
-            // Another worker's actor: only its diff views count here, towards the diff-IP groups.
-            if (!mayGiveDiffEvidence(request)) continue;
-            const observation = observeActor(request, refinedFacts(refine(request)), hashIpOnce);
-            if (observation?.diffEvidence)
-              metrics.addDiffEvidence(observation.ipKey, observation.diffEvidence);
-            continue;
-          }
-          rawLines++;
-          distinctLines++;
-          const refined = refine(request);
-          const { record } = refined;
-          if (!record.is_pageview && !record.is_redirect_to_pageview) continue;
-          const observation = observeActor(request, refinedFacts(refined), hashIpOnce);
-          if (observation) metrics.add(observation);
-          // pageview_hourly keeps pageviews with a project (redirects feed only the actor metrics).
-          if (record.is_pageview && record.project) {
-            aggregate.add(record, observation?.actorSignature ?? null);
-          }
-        }
+        for (const line of segment.lines) lines.add(line, segment.format, parse);
       }
-
-      const hourMetrics = metrics.build(hour);
-      const earlier = await store.actorMetrics(
-        addHours(hour, -(ROLLUP_WINDOW_HOURS - 1)),
-        addHours(hour, -1),
-        aggregate.actorSignatures(),
-      );
-      const automated = automatedActors(
-        rollUp(hour, [...earlier, ...hourMetrics]).filter((rollup) =>
-          aggregate.hasActor(rollup.actorSignature),
-        ),
-      );
-      const { rows, automatedByReason } = aggregate.rowsWithLabels(automated);
-      for (const row of rows) {
-        pageviewsByAgent.set(row.agent_type, (pageviewsByAgent.get(row.agent_type) ?? 0) + row.views);
-      }
-      return {
-        processed: {
-          hour,
-          pageviews: rows,
-          actorMetrics: hourMetrics,
-          automatedActors: [...automated].map(([actorSignature, reasons]) => ({ actorSignature, reasons })),
-          report: {
-            definitionVersion,
-            rawFingerprint: "",
-            rawLines,
-            distinctLines,
-            malformedLines,
-            processedAt: new Date(),
-          },
-        },
-        pageviewsByAgent,
-        automatedByReason,
-      };
+      return lines.finish();
     },
   };
+}
+
+class HourLines implements HourInProgress {
+  // Wikimedia's refine drops exact-duplicate raw rows (a DISTINCT over every column); it also makes
+  // landing the same lines twice harmless. Lines are known by their SHA-1, not kept: keeping them
+  // would keep the hour's whole text alive until the hour is stored. Each line maps to whether it is
+  // this shard's.
+  readonly #seen = new Map<string, boolean>();
+  /** Readers request several pages, so one keyed hash per IP and hour is enough. */
+  readonly #ipKeys = new Map<string, string>();
+  readonly #metrics = new HourlyActorMetricsBuilder();
+  readonly #aggregate = new HourAggregate();
+  /** Lines are checked when they are read: only a segment altered since can hold malformed lines. */
+  #malformedLines = 0;
+  #rawLines = 0;
+  #distinctLines = 0;
+  readonly #hashIpOnce = (ip: string) => {
+    let key = this.#ipKeys.get(ip);
+    if (key === undefined) {
+      key = this.options.hashIp(ip);
+      this.#ipKeys.set(ip, key);
+    }
+    return key;
+  };
+
+  constructor(
+    readonly hour: string,
+    private readonly refiners: (hasXAnalytics: boolean) => Refine,
+    private readonly options: Parameters<typeof createHourProcessor>[0],
+  ) {}
+
+  add(line: string, format: InputFormat, request: RawRequest | LineParser): void {
+    const lineKey = hash("sha1", line, "base64");
+    const seenOwn = this.#seen.get(lineKey);
+    if (seenOwn !== undefined) {
+      if (seenOwn) this.#rawLines++;
+      return;
+    }
+    const parsed = typeof request === "function" ? request(line) : request;
+    if (typeof parsed === "string" || hourOf(parsed.dt) !== this.hour) {
+      this.#seen.set(lineKey, true);
+      this.#rawLines++;
+      this.#distinctLines++;
+      this.#malformedLines++;
+      return;
+    }
+    const { shard } = this.options;
+    const own = shard === undefined || shardOf(parsed, shard.count) === shard.index;
+    this.#seen.set(lineKey, own);
+    const refine = this.refiners(carriesXAnalytics(format));
+    if (!own) {
+      // Another worker's actor: only its diff views count here, towards the diff-IP groups.
+      if (!mayGiveDiffEvidence(parsed)) return;
+      const observation = observeActor(parsed, refinedFacts(refine(parsed)), this.#hashIpOnce);
+      if (observation?.diffEvidence)
+        this.#metrics.addDiffEvidence(observation.ipKey, observation.diffEvidence);
+      return;
+    }
+    this.#rawLines++;
+    this.#distinctLines++;
+    const refined = refine(parsed);
+    const { record } = refined;
+    if (!record.is_pageview && !record.is_redirect_to_pageview) return;
+    const observation = observeActor(parsed, refinedFacts(refined), this.#hashIpOnce);
+    if (observation) this.#metrics.add(observation);
+    // pageview_hourly keeps pageviews with a project (redirects feed only the actor metrics).
+    if (record.is_pageview && record.project) {
+      this.#aggregate.add(record, observation?.actorSignature ?? null);
+    }
+  }
+
+  async finish(): Promise<HourOutcome> {
+    const { hour } = this;
+    const aggregate = this.#aggregate;
+    const hourMetrics = this.#metrics.build(hour);
+    const earlier = await this.options.store.actorMetrics(
+      addHours(hour, -(ROLLUP_WINDOW_HOURS - 1)),
+      addHours(hour, -1),
+      aggregate.actorSignatures(),
+    );
+    const automated = automatedActors(
+      rollUp(hour, [...earlier, ...hourMetrics]).filter((rollup) =>
+        aggregate.hasActor(rollup.actorSignature),
+      ),
+    );
+    const { rows, automatedByReason } = aggregate.rowsWithLabels(automated);
+    const pageviewsByAgent = new Map<string, number>();
+    for (const row of rows) {
+      pageviewsByAgent.set(row.agent_type, (pageviewsByAgent.get(row.agent_type) ?? 0) + row.views);
+    }
+    return {
+      processed: {
+        hour,
+        pageviews: rows,
+        actorMetrics: hourMetrics,
+        automatedActors: [...automated].map(([actorSignature, reasons]) => ({ actorSignature, reasons })),
+        report: {
+          definitionVersion: this.options.definitionVersion,
+          rawFingerprint: "",
+          rawLines: this.#rawLines,
+          distinctLines: this.#distinctLines,
+          malformedLines: this.#malformedLines,
+          processedAt: new Date(),
+        },
+      },
+      pageviewsByAgent,
+      automatedByReason,
+    };
+  }
 }
 
 function refinedFacts({ record, xAnalytics }: Refined): RefinedRequestFacts {
@@ -164,7 +193,7 @@ function refinedFacts({ record, xAnalytics }: Refined): RefinedRequestFacts {
   };
 }
 
-function lineParser(segment: SegmentLines): (line: string) => RawRequest | string {
+function lineParser(segment: SegmentLines): LineParser {
   if (segment.format === "webrequest") return parseWebrequestLine;
   const options = { vhost: segment.format === "vhost_combined", host: segment.host };
   return (line) => parseCombinedLine(line, options);

@@ -1,0 +1,122 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { RawRequest } from "../definition/types.ts";
+import { formatWebrequest, generateRequests } from "../generate/traffic.ts";
+import { hourOf } from "../hours.ts";
+import { loadRefineDependencies } from "../refine/dependencies.ts";
+import { createRefiner } from "../refine/refine.ts";
+import { DuckDbStore } from "../store/duckdb-store.ts";
+import { RawZone } from "../store/raw-zone.ts";
+import type { ProcessedHour } from "../store/store.ts";
+import { type IngestStore, ingest } from "./ingest.ts";
+
+const dependencies = loadRefineDependencies();
+const refine = createRefiner(dependencies, { hasXAnalytics: true });
+const secretKey = randomBytes(32);
+
+/** Three hours of traffic, 10:00 to 13:00 on 2026-01-15. */
+const requests = [
+  ...generateRequests({ seed: 11, start: new Date("2026-01-15T10:00:00Z"), hours: 3, lines: 6_000 }),
+];
+const HOURS = ["2026011510", "2026011511", "2026011512"];
+
+function pageviewsByHour(of: readonly RawRequest[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const request of of) {
+    const { record } = refine(request);
+    if (record.is_pageview && record.project) counts.set(record.hour, (counts.get(record.hour) ?? 0) + 1);
+  }
+  return counts;
+}
+
+let dir: string;
+let store: DuckDbStore;
+let rawZone: RawZone;
+let linesReadBack: string[];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "pageviews-ingest-run-"));
+  store = await DuckDbStore.open(":memory:");
+  rawZone = new RawZone(dir);
+  linesReadBack = [];
+  const readLines = rawZone.readLines.bind(rawZone);
+  rawZone.readLines = async (segment) => {
+    linesReadBack.push(segment.hour);
+    return readLines(segment);
+  };
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function inputFile(name: string, of: readonly RawRequest[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, gzipSync(of.map((request) => `${formatWebrequest(request)}\n`).join("")));
+  return path;
+}
+
+function run(inputs: string[], ingestStore: IngestStore = store) {
+  return ingest(
+    inputs,
+    { format: "webrequest", bufferBytes: 1024 },
+    { store: ingestStore, rawZone, refineDependencies: dependencies, secretKey },
+  );
+}
+
+async function storedPageviews(): Promise<Map<string, number>> {
+  return new Map([...(await store.hourStates())].map(([hour, state]) => [hour, state.pageviews]));
+}
+
+describe("ingest", () => {
+  it("processes new hours from their lines as they are read, never reading them back", async () => {
+    const report = await run([inputFile("day.json.gz", requests)]);
+    expect(report.hoursUpdated).toEqual(HOURS);
+    expect(linesReadBack).toEqual([]);
+    expect(await storedPageviews()).toEqual(pageviewsByHour(requests));
+    // Every line is landed, one segment per hour.
+    for (const hour of HOURS) {
+      const segments = await rawZone.segments(hour);
+      expect(segments).toHaveLength(1);
+      expect(segments[0]?.lines).toBe(requests.filter((request) => hourOf(request.dt) === hour).length);
+    }
+  });
+
+  it("processes an hour that had raw data before the run from the raw zone, whole", async () => {
+    const firstHalf = requests.filter((_, i) => i % 2 === 0);
+    const secondHalf = requests.filter((_, i) => i % 2 === 1);
+    await run([inputFile("first.json.gz", firstHalf)]);
+    linesReadBack = [];
+    await run([inputFile("second.json.gz", secondHalf)]);
+    expect(new Set(linesReadBack)).toEqual(new Set(HOURS));
+    expect(await storedPageviews()).toEqual(pageviewsByHour(requests));
+  });
+
+  it("stops with the store's error, and leaves no partial segment of the hours still open", async () => {
+    const failing: IngestStore = {
+      hourStates: () => store.hourStates(),
+      hourPartStates: (shard) => store.hourPartStates(shard),
+      actorMetrics: (...args) => store.actorMetrics(...args),
+      replaceHour: async (processed: ProcessedHour) => {
+        if (processed.hour === "2026011511") throw new Error("disk full (test)");
+        await store.replaceHour(processed);
+      },
+      replaceHourPart: (part) => store.replaceHourPart(part),
+      refreshServing: (days) => store.refreshServing(days),
+      compact: () => store.compact(),
+    };
+    await expect(run([inputFile("day.json.gz", requests)], failing)).rejects.toThrow("disk full (test)");
+    expect([...(await store.hourStates()).keys()]).toEqual(["2026011510"]);
+    const leftovers = HOURS.flatMap((hour) =>
+      readdirSync(rawZone.hourDir(hour)).filter((name) => name.endsWith(".tmp")),
+    );
+    expect(leftovers).toEqual([]);
+    // The next run stores what the failed one left.
+    await run([inputFile("day.json.gz", requests)]);
+    expect(await storedPageviews()).toEqual(pageviewsByHour(requests));
+  });
+});
