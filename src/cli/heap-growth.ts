@@ -2,12 +2,12 @@ import { setFlagsFromString } from "node:v8";
 
 /**
  * How far V8 lets the JavaScript heap grow past what was live at its last full collection before it
- * collects again, in percent. Ingest drops an hour's lines and working maps all at once when the hour
- * is stored, and V8's own factor (up to 4x, higher the faster the program allocates) let that garbage
- * pile up to 400 MiB before a collection. At 20 % the 2 M-line bench's peak RSS fell from 993 to
- * 814 MiB with no change in lines/s (docs/operations.md#memory).
+ * collects again, in percent. An ingest drops each hour's working maps (seen lines, rows, actors) at
+ * once when the hour is stored; V8's own factor (up to 4x, higher the faster the program allocates)
+ * lets that garbage pile up (peak RSS 884 MiB on the 2 M-line bench), while 20 % made V8 collect 300
+ * times and cost 15 % of the run time. At 100 %: 744-787 MiB (docs/operations.md#memory).
  */
-export const INGEST_HEAP_GROWING_PERCENT = 20;
+export const INGEST_HEAP_GROWING_PERCENT = 100;
 
 const FLAG = "--heap-growing-percent";
 
