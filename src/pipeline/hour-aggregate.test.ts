@@ -37,6 +37,26 @@ describe("HourAggregate", () => {
     expect(automatedByReason).toEqual(new Map([["pageview_count>800", 1]]));
   });
 
+  it("keeps a row for each combination of dimensions, whichever one differs", () => {
+    const variants = [
+      base,
+      { ...base, project: "de.wikipedia" },
+      { ...base, language_variant: "zh-hant" },
+      { ...base, article: "Limulus" },
+      { ...base, page_id: 42 },
+      { ...base, namespace_id: 1 },
+      { ...base, access_method: "mobile app" as const },
+      { ...base, referer_class: "external (search engine)" },
+      { ...base, continent: "Africa" },
+      { ...base, country_code: "FR" },
+    ];
+    const aggregate = new HourAggregate();
+    for (const variant of [...variants, ...variants.toReversed()]) aggregate.add(variant, null);
+    const { rows } = aggregate.rowsWithLabels(new Map());
+    expect(rows).toHaveLength(variants.length);
+    expect(rows.map((row) => row.views)).toEqual(variants.map(() => 2));
+  });
+
   it("keeps rows apart when any dimension differs, and grows past its initial capacity", () => {
     const aggregate = new HourAggregate();
     for (let i = 0; i < 100_000; i++) aggregate.add({ ...base, article: `A${i % 3}` }, `actor${i % 7}`);

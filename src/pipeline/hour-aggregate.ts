@@ -8,7 +8,8 @@ import type { PageviewHourlyRow } from "../store/store.ts";
  * Memory: one entry per distinct row, plus two 32-bit integers per `user` pageview.
  */
 export class HourAggregate {
-  private readonly rowIndex = new Map<string, number>();
+  /** The rows of each article, by country. */
+  private readonly rowsByArticle = new Map<string, Map<string, number[]>>();
   private readonly rows: RowDimensions[] = [];
   private spiderViews: number[] = [];
   private unlabelledUserViews: number[] = [];
@@ -93,25 +94,47 @@ export class HourAggregate {
   }
 
   private rowOf(record: RefinedRecord): number {
-    const key =
-      `${record.project}\t${record.language_variant}\t${record.article}\t${record.page_id}\t${record.namespace_id}` +
-      `\t${record.access_method}\t${record.referer_class}\t${record.continent}\t${record.country_code}`;
-    let row = this.rowIndex.get(key);
-    if (row === undefined) {
-      row = this.rows.length;
-      this.rows.push({
-        project: record.project ?? "",
-        language_variant: record.language_variant ?? "-",
-        article: record.article ?? "-",
-        page_id: record.page_id,
-        namespace_id: record.namespace_id,
-        access_method: record.access_method,
-        referer_class: record.referer_class,
-        continent: record.continent,
-        country_code: record.country_code,
-      });
-      this.rowIndex.set(key, row);
+    const project = record.project ?? "";
+    const languageVariant = record.language_variant ?? "-";
+    const article = record.article ?? "-";
+    // Rows are found by article and country, then compared (a handful: by access method and referer);
+    // one long text key per request cost twice as much.
+    let byCountry = this.rowsByArticle.get(article);
+    if (byCountry === undefined) {
+      byCountry = new Map();
+      this.rowsByArticle.set(article, byCountry);
     }
+    let candidates = byCountry.get(record.country_code);
+    if (candidates === undefined) {
+      candidates = [];
+      byCountry.set(record.country_code, candidates);
+    }
+    for (const row of candidates) {
+      const dimensions = this.rows[row] as RowDimensions;
+      if (
+        dimensions.access_method === record.access_method &&
+        dimensions.referer_class === record.referer_class &&
+        dimensions.project === project &&
+        dimensions.page_id === record.page_id &&
+        dimensions.namespace_id === record.namespace_id &&
+        dimensions.language_variant === languageVariant &&
+        dimensions.continent === record.continent
+      )
+        return row;
+    }
+    const row = this.rows.length;
+    this.rows.push({
+      project,
+      language_variant: languageVariant,
+      article,
+      page_id: record.page_id,
+      namespace_id: record.namespace_id,
+      access_method: record.access_method,
+      referer_class: record.referer_class,
+      continent: record.continent,
+      country_code: record.country_code,
+    });
+    candidates.push(row);
     return row;
   }
 }
