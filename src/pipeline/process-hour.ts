@@ -48,7 +48,7 @@ export interface HourInProgress {
   finish(): Promise<HourOutcome>;
 }
 
-export function createHourProcessor(options: {
+export interface HourProcessorOptions {
   refineDependencies: RefineDependencies;
   hashIp: IpHasher;
   /** Where the earlier hours' actor metrics are read, for the 24-hour rollup. */
@@ -56,7 +56,9 @@ export function createHourProcessor(options: {
   definitionVersion: string;
   /** Process only this shard's actors (see shard.ts); every request is this process's when absent. */
   shard?: ShardSpec;
-}): HourProcessor {
+}
+
+export function createHourProcessor(options: HourProcessorOptions): HourProcessor {
   const refiners = createRefiners(options.refineDependencies);
   const startHour = (hour: string) => new HourLines(hour, refiners, options);
   return {
@@ -98,7 +100,7 @@ class HourLines implements HourInProgress {
   constructor(
     readonly hour: string,
     private readonly refiners: (hasXAnalytics: boolean) => Refine,
-    private readonly options: Parameters<typeof createHourProcessor>[0],
+    private readonly options: HourProcessorOptions,
   ) {}
 
   add(line: string, format: InputFormat, request: RawRequest | LineParser): void {
