@@ -102,7 +102,7 @@ export async function ingest(
   const states = options.shard ? await store.hourPartStates(options.shard) : await store.hourStates();
   const landedBefore = new Set<string>();
   for (const hour of await context.rawZone.hours()) {
-    if ((await context.rawZone.segments(hour, options.shard)).length > 0) landedBefore.add(hour);
+    if (await context.rawZone.hasSegments(hour, options.shard)) landedBefore.add(hour);
   }
   const run = new IngestRun(options, context, states, landedBefore);
   // Every input is opened before anything is landed, so that a missing file changes nothing.
@@ -303,8 +303,7 @@ class IngestRun {
     for (const hour of await rawZone.hours()) {
       // A shard re-processes only hours it landed lines in (hours read without a line of its own got
       // their empty share when they closed).
-      if (this.shard === undefined || (await rawZone.segments(hour, this.shard)).length > 0)
-        rawHours.add(hour);
+      if (this.shard === undefined || (await rawZone.hasSegments(hour, this.shard))) rawHours.add(hour);
     }
     for (const hour of rawHours) {
       if (!this.processedAt.has(hour) && !(await this.isUpToDate(hour))) this.toReprocess.add(hour);

@@ -265,7 +265,7 @@ export class LiveIngest {
         const later = addHours(hour, step);
         // Only hours still in the raw zone: one purged keeps its aggregates as they are.
         if (!this.#states.has(later) || this.#due.has(later)) continue;
-        if ((await rawZone.segments(later)).length > 0) this.#due.set(later, 0);
+        if (await rawZone.hasSegments(later)) this.#due.set(later, 0);
       }
       observer?.hourProcessed?.(hour, (performance.now() - started) / 1000, outcome);
       return true;

@@ -32,6 +32,9 @@ describe("RawZone", () => {
     expect(ofFirst).toMatchObject({ shard: first, lines: 2 });
     expect(await zone.readLines(ofFirst as RawSegment)).toEqual(["a", "diff view"]);
     expect(await zone.segments("2026011510", { index: 0, count: 3 })).toEqual([]);
+    expect(await zone.hasSegments("2026011510", { index: 0, count: 3 })).toBe(false);
+    expect(await zone.hasSegments("2026011510", first)).toBe(true);
+    expect(await zone.hasSegments("2026011511")).toBe(false);
     expect((await zone.segments("2026011510")).map((segment) => segment.shard)).toEqual(
       expect.arrayContaining([first, second]),
     );

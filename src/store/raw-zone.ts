@@ -143,13 +143,20 @@ export class RawZone {
    */
   async fingerprint(hour: string, shard?: ShardSpec): Promise<string> {
     // Names alone identify the content (they carry its hash), so no file needs a stat here.
-    const names = (await listDir(this.hourDir(hour)))
-      .filter((name) => {
-        const match = SEGMENT_NAME.exec(name);
-        return match !== null && landedBy(match, shard);
-      })
-      .sort();
+    const names = (await this.#segmentNames(hour, shard)).sort();
     return createHash("sha256").update(names.join("\n")).digest("hex").slice(0, 16);
+  }
+
+  /** Whether the hour has segments (a shard's, when given); reads names only. */
+  async hasSegments(hour: string, shard?: ShardSpec): Promise<boolean> {
+    return (await this.#segmentNames(hour, shard)).length > 0;
+  }
+
+  async #segmentNames(hour: string, shard: ShardSpec | undefined): Promise<string[]> {
+    return (await listDir(this.hourDir(hour))).filter((name) => {
+      const match = SEGMENT_NAME.exec(name);
+      return match !== null && landedBy(match, shard);
+    });
   }
 
   async readLines(segment: RawSegment): Promise<string[]> {
