@@ -96,6 +96,18 @@ describe("ingest", () => {
     expect(await storedPageviews()).toEqual(pageviewsByHour(requests));
   });
 
+  it("processes hours an earlier run landed and did not store, even when its input has other hours", async () => {
+    const [killedHour, ...otherHours] = HOURS as [string, ...string[]];
+    const ofHour = (hour: string) => requests.filter((request) => hourOf(request.dt) === hour);
+    await rawZone.land(killedHour, "webrequest", undefined, ofHour(killedHour).map(formatWebrequest));
+    const report = await run([inputFile("rest.json.gz", otherHours.flatMap(ofHour))]);
+    expect(report.hoursUpdated).toEqual(HOURS);
+    expect(await storedPageviews()).toEqual(pageviewsByHour(requests));
+    // Once stored, it is up to date: a run with nothing new leaves it alone.
+    const again = await run([inputFile("none.json.gz", [])]);
+    expect(again.hoursUpdated).toEqual([]);
+  });
+
   it("stops with the store's error, and leaves no partial segment of the hours still open", async () => {
     const failing: IngestStore = {
       hourStates: () => store.hourStates(),

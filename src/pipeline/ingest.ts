@@ -100,10 +100,7 @@ export async function ingest(
   const started = performance.now();
   const { store } = context;
   const states = options.shard ? await store.hourPartStates(options.shard) : await store.hourStates();
-  const landedBefore = new Set<string>();
-  for (const hour of await context.rawZone.hours()) {
-    if (await context.rawZone.hasSegments(hour, options.shard)) landedBefore.add(hour);
-  }
+  const landedBefore = await context.rawZone.fingerprints(options.shard);
   const run = new IngestRun(options, context, states, landedBefore);
   // Every input is opened before anything is landed, so that a missing file changes nothing.
   const sources = [];
@@ -169,6 +166,8 @@ class IngestRun {
   /** Lines for hours already closed in this run, landed together and re-processed at the end. */
   private readonly late = new Map<string, HourBuffer>();
   private readonly closed = new Set<string>();
+  /** Hours this run wrote segments to. */
+  private readonly landed = new Set<string>();
   /** Per hour, the counts of its last processing in this run, for the report. */
   private readonly outcomes = new Map<string, Pick<HourOutcome, "pageviewsByAgent" | "automatedByReason">>();
   /** Hours given late lines, to process from the raw zone once the input is read. */
@@ -196,8 +195,8 @@ class IngestRun {
     options: IngestOptions,
     private readonly context: IngestContext,
     private readonly states: Map<string, HourState>,
-    /** Hours with segments in the raw zone before this run. */
-    private readonly landedBefore: ReadonlySet<string>,
+    /** Hours with segments in the raw zone before this run (a shard's), and their fingerprints then. */
+    private readonly landedBefore: ReadonlyMap<string, string>,
   ) {
     this.bufferLimit = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
     this.shard = options.shard;
@@ -297,16 +296,18 @@ class IngestRun {
     await this.storing;
     this.throwIfStoringFailed();
     await this.landLate();
-    const { rawZone, store } = this.context;
-    // Late lines, and hours landed by an earlier run that was killed before it processed them.
-    const rawHours = new Set<string>();
-    for (const hour of await rawZone.hours()) {
-      // A shard re-processes only hours it landed lines in (hours read without a line of its own got
-      // their empty share when they closed).
-      if (this.shard === undefined || (await rawZone.hasSegments(hour, this.shard))) rawHours.add(hour);
-    }
+    const { store } = this.context;
+    // Late lines, and hours landed by an earlier run that was killed before it processed them. (A
+    // shard re-processes only hours it landed lines in: hours read without a line of its own got their
+    // empty share when they closed.)
+    const rawHours = new Set([...this.landedBefore.keys(), ...this.landed]);
     for (const hour of rawHours) {
-      if (!this.processedAt.has(hour) && !(await this.isUpToDate(hour))) this.toReprocess.add(hour);
+      if (this.processedAt.has(hour)) continue;
+      // An hour this run did not land in has the raw data it had at the start.
+      const upToDate = this.landed.has(hour)
+        ? await this.isUpToDate(hour)
+        : this.states.get(hour)?.rawFingerprint === this.landedBefore.get(hour);
+      if (!upToDate) this.toReprocess.add(hour);
     }
     for (const hour of [...this.toReprocess].sort()) await this.processFromRawZone(hour);
     // The automated labels of an hour read the actor metrics of the 23 before it: an hour stored
@@ -342,7 +343,10 @@ class IngestRun {
   private async writeSegments(hour: string, open: OpenHour): Promise<void> {
     for (const part of open.parts.values()) {
       if (part.unwritten.length === 0) continue;
-      part.writer ??= await this.context.rawZone.openSegment(hour, part.format, part.host, this.shard);
+      if (part.writer === undefined) {
+        part.writer = await this.context.rawZone.openSegment(hour, part.format, part.host, this.shard);
+        this.landed.add(hour);
+      }
       const more = part.writer.write(part.unwritten);
       part.unwritten = [];
       if (!more) await part.writer.drained();
@@ -408,6 +412,7 @@ class IngestRun {
   private async land(hour: string, buffer: HourBuffer): Promise<void> {
     for (const part of buffer.values()) {
       await this.context.rawZone.land(hour, part.format, part.host, part.lines, this.shard);
+      this.landed.add(hour);
       for (const line of part.lines) this.bufferedBytes -= line.length;
     }
   }

@@ -35,6 +35,10 @@ describe("RawZone", () => {
     expect(await zone.hasSegments("2026011510", { index: 0, count: 3 })).toBe(false);
     expect(await zone.hasSegments("2026011510", first)).toBe(true);
     expect(await zone.hasSegments("2026011511")).toBe(false);
+    expect(await zone.fingerprints(first)).toEqual(
+      new Map([["2026011510", await zone.fingerprint("2026011510", first)]]),
+    );
+    expect(await zone.fingerprints({ index: 0, count: 3 })).toEqual(new Map());
     expect((await zone.segments("2026011510")).map((segment) => segment.shard)).toEqual(
       expect.arrayContaining([first, second]),
     );

@@ -142,9 +142,20 @@ export class RawZone {
    * removed.
    */
   async fingerprint(hour: string, shard?: ShardSpec): Promise<string> {
-    // Names alone identify the content (they carry its hash), so no file needs a stat here.
-    const names = (await this.#segmentNames(hour, shard)).sort();
-    return createHash("sha256").update(names.join("\n")).digest("hex").slice(0, 16);
+    return fingerprintOf(await this.#segmentNames(hour, shard));
+  }
+
+  /**
+   * {@link fingerprint} of every hour that has segments (a shard's, when given), in one pass over the
+   * zone.
+   */
+  async fingerprints(shard?: ShardSpec): Promise<Map<string, string>> {
+    const fingerprints = new Map<string, string>();
+    for (const hour of await this.hours()) {
+      const names = await this.#segmentNames(hour, shard);
+      if (names.length > 0) fingerprints.set(hour, fingerprintOf(names));
+    }
+    return fingerprints;
   }
 
   /** Whether the hour has segments (a shard's, when given); reads names only. */
@@ -296,6 +307,14 @@ export class SegmentWriter {
     await this.#written.catch(() => undefined);
     await rm(this.#temporary, { force: true });
   }
+}
+
+/** Names alone identify the content (they carry its hash), so no file needs a stat for this. */
+function fingerprintOf(segmentNames: readonly string[]): string {
+  return createHash("sha256")
+    .update([...segmentNames].sort().join("\n"))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** Every segment when no shard is given; else only those this shard landed. */
