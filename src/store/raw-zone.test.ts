@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -77,6 +78,28 @@ describe("RawZone", () => {
     expect(await zone.readLines(written)).toEqual(lines);
     const other = new RawZone(join(dataDir, "other"));
     expect((await other.land("2026011510", "webrequest", undefined, lines)).name).toBe(written.name);
+  });
+
+  it("keeps every byte of lines written over many megabytes, in any script and of any length", async () => {
+    const scripts = ["ascii", "ünïcödé", "日本語の記事", "emoji 🧭🗺️", "\u00e9".repeat(300)];
+    const lines = Array.from(
+      { length: 30_000 },
+      (_, i) => `${i} ${scripts[i % scripts.length]} ${"y".repeat(i % 900)}`,
+    );
+    // Longer than the buffers lines are encoded into.
+    lines.splice(12_345, 0, `long ${"é".repeat(1_500_000)} end`);
+    const writer = await zone.openSegment("2026011510", "webrequest", undefined);
+    for (let i = 0; i < lines.length; i += 2_000) {
+      if (!writer.write(lines.slice(i, i + 2_000))) await writer.drained();
+      // Lets gzip finish with earlier buffers, so that later lines are encoded into reused ones.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const written = await writer.finish();
+    expect(await zone.readLines(written)).toEqual(lines);
+    const content = createHash("sha256")
+      .update(`${lines.join("\n")}\n`)
+      .digest("hex");
+    expect(written.name).toBe(`webrequest~-~${lines.length}~${content.slice(0, 16)}.gz`);
   });
 
   it("leaves nothing of a segment given up", async () => {

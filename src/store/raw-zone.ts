@@ -221,6 +221,18 @@ const UNCOMPRESSED_AHEAD_BYTES = 8 * 2 ** 20;
 /** Characters of lines compressed at a time by {@link RawZone.land}. */
 const CHUNK_CHARS = 2 ** 20;
 
+/**
+ * Lines are encoded straight into buffers of this size, each handed to gzip whole and reused once gzip
+ * has read it. Joining a batch into one string and encoding that copied every line three times into
+ * fresh memory: on the 2 M-line bench, 60 % of the ingest's page faults.
+ */
+const ENCODED_CHUNK_BYTES = 2 ** 20;
+
+/** Encoded buffers a writer keeps for reuse (more are in flight only while gzip is behind). */
+const SPARE_CHUNKS = 4;
+
+const NEWLINE = 0x0a;
+
 interface SegmentTarget {
   hour: string;
   dir: string;
@@ -243,6 +255,10 @@ export class SegmentWriter {
   readonly #written: Promise<void>;
   #failure: { error: unknown } | undefined;
   #lines = 0;
+  /** The buffer lines are being encoded into, and how much of it they fill. */
+  #chunk: Buffer | undefined;
+  #chunkBytes = 0;
+  readonly #spareChunks: Buffer[] = [];
 
   constructor(target: SegmentTarget) {
     this.#target = target;
@@ -256,11 +272,38 @@ export class SegmentWriter {
   /** Appends lines; false when the caller should wait for {@link drained} before writing more. */
   write(lines: readonly string[]): boolean {
     if (this.#failure !== undefined || lines.length === 0) return this.#failure === undefined;
-    const chunk = Buffer.from(`${lines.join("\n")}\n`);
-    this.#hash.update(chunk);
+    for (const line of lines) {
+      // A UTF-16 code unit never takes more than three bytes of UTF-8.
+      const room = line.length * 3 + 1;
+      let chunk = this.#chunk;
+      if (chunk === undefined || this.#chunkBytes + room > chunk.length) {
+        this.#compressChunk();
+        chunk =
+          room > ENCODED_CHUNK_BYTES
+            ? Buffer.allocUnsafeSlow(room)
+            : (this.#spareChunks.pop() ?? Buffer.allocUnsafeSlow(ENCODED_CHUNK_BYTES));
+        this.#chunk = chunk;
+      }
+      this.#chunkBytes += chunk.write(line, this.#chunkBytes);
+      chunk[this.#chunkBytes++] = NEWLINE;
+    }
     this.#lines += lines.length;
-    this.#gzip.write(chunk);
     return this.#gzip.writableLength < UNCOMPRESSED_AHEAD_BYTES;
+  }
+
+  /** Hands the lines encoded so far to gzip (and the hash); their buffer comes back once gzip has read it. */
+  #compressChunk(): void {
+    const chunk = this.#chunk;
+    if (chunk === undefined || this.#failure !== undefined) return;
+    const encoded = chunk.subarray(0, this.#chunkBytes);
+    this.#chunk = undefined;
+    this.#chunkBytes = 0;
+    if (encoded.length === 0) return;
+    this.#hash.update(encoded);
+    this.#gzip.write(encoded, () => {
+      if (chunk.length === ENCODED_CHUNK_BYTES && this.#spareChunks.length < SPARE_CHUNKS)
+        this.#spareChunks.push(chunk);
+    });
   }
 
   /** Resolves once the lines written so far are compressed enough to take more; rejects if writing failed. */
@@ -278,6 +321,7 @@ export class SegmentWriter {
 
   /** Ends the segment: flushed, synced, renamed to its name in the hour's directory. */
   async finish(): Promise<RawSegment> {
+    this.#compressChunk();
     this.#gzip.end();
     try {
       await this.#written;
