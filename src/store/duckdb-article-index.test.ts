@@ -119,6 +119,43 @@ describe("the per-article index of the DuckDB store", () => {
     expect(await indexAnswers({ readOnly: true })).toEqual(sql);
   });
 
+  it("keeps every article-month whole across the rows read a chunk at a time and the index's write batches", async () => {
+    // 7,000 articles of two days in two months: three rows an article-day, so that DuckDB's chunks of
+    // 2,048 rows cut through article-months, and 14,000 article-months (written 5,000 at a time).
+    const articles = Array.from({ length: 7_000 }, (_, i) => `Many_${i}`);
+    const rowsOf = (views: number) =>
+      articles.flatMap((article, i) => [
+        pageviewRow({ article, views: views + (i % 5) }),
+        pageviewRow({ article, views: 1 + (i % 3), access_method: "mobile web", agent_type: "spider" }),
+        pageviewRow({ article, views: 1, access_method: "mobile app", agent_type: "automated" }),
+      ]);
+    const store = await DuckDbStore.open(path);
+    await store.replaceHour(processedHour("2026103112", rowsOf(1)));
+    await store.replaceHour(processedHour("2026110112", rowsOf(2)));
+    await store.refreshServing(["20261031", "20261101"]);
+    await store.close();
+    const reads = await DuckDbStore.open(path, { readOnly: true });
+    try {
+      for (let i = 0; i < articles.length; i++) {
+        const query: PerArticleQuery = {
+          project: "en.wikipedia",
+          article: `Many_${i}`,
+          access: "all-access",
+          agent: "all-agents",
+          granularity: "daily",
+          from: "2026103000",
+          to: "2026110200",
+        };
+        expect(await reads.perArticle(query)).toEqual([
+          { timestamp: "2026103100", views: 1 + (i % 5) + 1 + (i % 3) + 1 },
+          { timestamp: "2026110100", views: 2 + (i % 5) + 1 + (i % 3) + 1 },
+        ]);
+      }
+    } finally {
+      await reads.close();
+    }
+  });
+
   it("serves from the index: a change made behind the store's back is not seen until a rebuild", async () => {
     await fill(2);
     const before = await sqlAnswers();
