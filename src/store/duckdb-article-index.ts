@@ -121,12 +121,17 @@ async function writeMonths(connection: DuckDBConnection, index: ArticleIndex, sq
     const chunk = await result.fetchChunk();
     if (chunk === null || chunk.rowCount === 0) break;
     // Column by column: making each row's array of values cost more than the rest of this loop.
-    const column = (index: number) => chunk.getColumnVector(index);
-    const [projects, articles, months, days, accesses, agents, views] = [0, 1, 2, 3, 4, 5, 6].map(column);
+    const projects = chunk.getColumnVector(0);
+    const articles = chunk.getColumnVector(1);
+    const months = chunk.getColumnVector(2);
+    const days = chunk.getColumnVector(3);
+    const accesses = chunk.getColumnVector(4);
+    const agents = chunk.getColumnVector(5);
+    const views = chunk.getColumnVector(6);
     for (let row = 0; row < chunk.rowCount; row++) {
-      const project = projects?.getItem(row) as string;
-      const article = articles?.getItem(row) as string;
-      const month = Number(months?.getItem(row));
+      const project = projects.getItem(row) as string;
+      const article = articles.getItem(row) as string;
+      const month = Number(months.getItem(row));
       if (current?.month !== month || current.article !== article || current.project !== project) {
         // A batch never splits an article.
         const articleEnds = current?.project !== project || current.article !== article;
@@ -137,13 +142,13 @@ async function writeMonths(connection: DuckDBConnection, index: ArticleIndex, sq
         }
         current = { project, article, month, builder: new MonthViewsBuilder() };
       }
-      const day = days?.getItem(row);
-      if (day !== null && day !== undefined)
+      const day = days.getItem(row);
+      if (day !== null)
         current.builder.add(
           Number(day),
-          accesses?.getItem(row) as AccessMethod,
-          agents?.getItem(row) as AgentType,
-          Number(views?.getItem(row)),
+          accesses.getItem(row) as AccessMethod,
+          agents.getItem(row) as AgentType,
+          Number(views.getItem(row)),
         );
     }
   }
