@@ -5,6 +5,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RawRequest } from "../src/definition/types.ts";
 import { formatWebrequest, generateRequests } from "../src/generate/traffic.ts";
+import { hourOf } from "../src/hours.ts";
 import { loadRefineDependencies } from "../src/refine/dependencies.ts";
 import { createRefiner } from "../src/refine/refine.ts";
 import { storePath } from "../src/store/data-dir.ts";
@@ -91,6 +92,54 @@ describe("pageviews ingest", () => {
     ingest(dataDir, odd);
     ingest(dataDir, even);
     expect(await dumpPageviewHourly(dataDir)).toBe(reference);
+  });
+
+  it("re-processes a later hour for late lines only when they change what its labels read", async () => {
+    // Late lines of 08:00 from IPs that never come back: no actor of a later hour, nor its IP, changes.
+    const laterIps = new Set(
+      requests.filter((request) => hourOf(request.dt) > "2026011508").map((r) => r.ip),
+    );
+    const unseenLater = (request: RawRequest) =>
+      hourOf(request.dt) === "2026011508" && !laterIps.has(request.ip);
+    const quiet = freshDir("late-quiet");
+    ingest(
+      quiet,
+      writeLines(
+        "without-quiet.json.gz",
+        lines.filter((_, i) => !unseenLater(requests[i] as RawRequest)),
+      ),
+    );
+    const late = ingest(
+      quiet,
+      writeLines(
+        "quiet.json.gz",
+        lines.filter((_, i) => unseenLater(requests[i] as RawRequest)),
+      ),
+    );
+    expect(late.stderr).toMatch(/^hours updated: 1 \(2026011508\)$/m);
+    expect(await dumpPageviewHourly(quiet)).toBe(reference);
+
+    // Late lines of 08:00 from IPs seen later change those actors' 24-hour rollups: the later hours
+    // are labelled again, and the totals are those of one ingest.
+    const seenLater = (request: RawRequest) =>
+      hourOf(request.dt) === "2026011508" && laterIps.has(request.ip);
+    const loud = freshDir("late-loud");
+    ingest(
+      loud,
+      writeLines(
+        "without-loud.json.gz",
+        lines.filter((_, i) => !seenLater(requests[i] as RawRequest)),
+      ),
+    );
+    const relabelled = ingest(
+      loud,
+      writeLines(
+        "loud.json.gz",
+        lines.filter((_, i) => seenLater(requests[i] as RawRequest)),
+      ),
+    );
+    expect(relabelled.stderr).toMatch(/^hours updated: 4 /m);
+    expect(await dumpPageviewHourly(loud)).toBe(reference);
   });
 
   it("reports malformed lines with their line numbers, and keeps every valid line", async () => {

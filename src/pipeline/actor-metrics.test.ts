@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   type ActorHourlyMetrics,
+  changedActors,
   HourlyActorMetricsBuilder,
   pageviewRatePerMinute,
   rollUp,
@@ -258,5 +259,43 @@ describe("24-hour rollup", () => {
       hourlyRow({ hour: "2024030110" }),
     ]);
     expect([rollup?.maxDiffIpGroupSize, rollup?.diffIpGroupCount]).toEqual([0, 0]);
+  });
+});
+
+describe("actors whose metrics changed", () => {
+  it("names the actors and IPs of rows added, removed or different, and no others", () => {
+    const same = hourlyRow({ actorSignature: "same", ipKey: "ip-same" });
+    const before = [
+      same,
+      hourlyRow({ actorSignature: "more", ipKey: "ip-more", pageviewCount: 3 }),
+      hourlyRow({ actorSignature: "gone", ipKey: "ip-gone" }),
+      hourlyRow({ actorSignature: "diffs", ipKey: "ip-diffs", diffIpGroupCount: 1 }),
+    ];
+    const after = [
+      { ...same },
+      hourlyRow({ actorSignature: "more", ipKey: "ip-more", pageviewCount: 4 }),
+      hourlyRow({ actorSignature: "new", ipKey: "ip-new" }),
+      hourlyRow({ actorSignature: "diffs", ipKey: "ip-diffs", diffIpGroupCount: 2 }),
+      // The same actor's redirects are a row of their own.
+      hourlyRow({ actorSignature: "same", ipKey: "ip-same", isPageview: false, isRedirectToPageview: true }),
+    ];
+    const changed = changedActors(before, after);
+    expect([...changed.actorSignatures].sort()).toEqual(["diffs", "gone", "more", "new", "same"]);
+    expect([...changed.ipKeys].sort()).toEqual(["ip-diffs", "ip-gone", "ip-more", "ip-new", "ip-same"]);
+    expect(
+      changedActors(
+        before,
+        before.map((row) => ({ ...row })),
+      ),
+    ).toEqual({
+      actorSignatures: new Set(),
+      ipKeys: new Set(),
+    });
+  });
+
+  it("adds to what earlier versions of the hour changed", () => {
+    const first = changedActors([], [hourlyRow({ actorSignature: "a", ipKey: "ip-a" })]);
+    const both = changedActors([], [hourlyRow({ actorSignature: "b", ipKey: "ip-b" })], first);
+    expect([...both.actorSignatures].sort()).toEqual(["a", "b"]);
   });
 });

@@ -298,3 +298,53 @@ function finishRollup(acc: RollupAccumulator, ipDiffs: ReadonlyMap<string, DiffI
     diffIpGroupCount,
   };
 }
+
+/**
+ * The actors, and their IPs, whose metrics differ between two versions of one hour's metrics. The
+ * labels of a later hour read an earlier hour only through its actors' rows and the diff-IP features
+ * those rows carry for their IP, so a later hour with none of these actors and IPs keeps its labels.
+ */
+export interface ChangedActors {
+  actorSignatures: Set<string>;
+  ipKeys: Set<string>;
+}
+
+export function changedActors(
+  before: readonly ActorHourlyMetrics[],
+  after: readonly ActorHourlyMetrics[],
+  into: ChangedActors = { actorSignatures: new Set(), ipKeys: new Set() },
+): ChangedActors {
+  // An hour has a row per signature, kind of traffic and IP (see HourlyActorMetricsBuilder).
+  const rowKey = (row: ActorHourlyMetrics) =>
+    `${row.actorSignature}|${row.isPageview}|${row.isRedirectToPageview}|${row.ipKey}`;
+  const previous = new Map(before.map((row) => [rowKey(row), row]));
+  const changed = (row: ActorHourlyMetrics) => {
+    into.actorSignatures.add(row.actorSignature);
+    into.ipKeys.add(row.ipKey);
+  };
+  for (const row of after) {
+    const key = rowKey(row);
+    const old = previous.get(key);
+    previous.delete(key);
+    if (old === undefined || !sameMetrics(old, row)) {
+      changed(row);
+      if (old !== undefined) changed(old);
+    }
+  }
+  for (const gone of previous.values()) changed(gone);
+  return into;
+}
+
+function sameMetrics(a: ActorHourlyMetrics, b: ActorHourlyMetrics): boolean {
+  return (
+    a.pageviewCount === b.pageviewCount &&
+    a.firstTs === b.firstTs &&
+    a.lastTs === b.lastTs &&
+    a.pageviewRatePerMin === b.pageviewRatePerMin &&
+    a.nocookies === b.nocookies &&
+    a.userAgentLength === b.userAgentLength &&
+    a.distinctPagesVisited === b.distinctPagesVisited &&
+    a.maxDiffIpGroupSize === b.maxDiffIpGroupSize &&
+    a.diffIpGroupCount === b.diffIpGroupCount
+  );
+}

@@ -7,7 +7,7 @@ import { type InputFormat, openSource, type SourceOptions } from "../sources/ind
 import { MalformedTally } from "../sources/malformed-tally.ts";
 import type { RawSegment, RawZone, SegmentWriter } from "../store/raw-zone.ts";
 import type { HourState, ShardSpec, Store } from "../store/store.ts";
-import { ROLLUP_WINDOW_HOURS } from "./actor-metrics.ts";
+import { type ChangedActors, changedActors, ROLLUP_WINDOW_HOURS } from "./actor-metrics.ts";
 import { type IpHasher, mayGiveDiffEvidence } from "./actor-observation.ts";
 import {
   createHourProcessor,
@@ -174,6 +174,11 @@ class IngestRun {
   private readonly toReprocess = new Set<string>();
   /** When each hour was last processed in this run (a counter), to find hours whose labels went stale. */
   private readonly processedAt = new Map<string, number>();
+  /**
+   * For hours stored while a later hour was already stored: the actors whose metrics this run changed
+   * (across all its processings of the hour), which that later hour's labels may depend on.
+   */
+  private readonly changedActors = new Map<string, ChangedActors>();
   /** Hours stored whole by this run (with a shard: completed by this run's share). */
   private readonly completed = new Set<string>();
   private readonly shard: ShardSpec | undefined;
@@ -321,7 +326,7 @@ class IngestRun {
       }
     }
     for (const hour of [...stale].filter((hour) => rawHours.has(hour)).sort()) {
-      await this.processFromRawZone(hour);
+      if (!(await this.keepsLabels(hour))) await this.processFromRawZone(hour);
     }
     this.emit("processing");
     this.report.hoursUpdated = [...this.outcomes.keys()].sort();
@@ -435,6 +440,13 @@ class IngestRun {
     const { processed } = outcome;
     processed.report.rawFingerprint = await rawZone.fingerprint(hour, this.shard);
     if (this.shard === undefined) {
+      if (this.hasLaterHours(hour)) {
+        const before = this.isStored(hour) ? await store.actorMetrics(hour, hour) : [];
+        this.changedActors.set(
+          hour,
+          changedActors(before, processed.actorMetrics, this.changedActors.get(hour)),
+        );
+      }
       await store.replaceHour(processed);
       this.completed.add(hour);
     } else if (await store.replaceHourPart({ shard: this.shard, processed })) {
@@ -447,6 +459,41 @@ class IngestRun {
     });
     this.processedAt.set(hour, ++this.processings);
     this.emit("processing");
+  }
+
+  private isStored(hour: string): boolean {
+    return this.states.has(hour) || this.processedAt.has(hour);
+  }
+
+  /** Whether any of the hours whose labels read this one's actor metrics is stored. */
+  private hasLaterHours(hour: string): boolean {
+    for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
+      if (this.isStored(addHours(hour, step))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a stored hour keeps its labels although earlier hours in its window were stored since:
+   * none of its actors, nor their IPs, is among those whose metrics they changed. Its own lines
+   * decide everything else in its rows. (A shard's share is always processed again: the other
+   * shards' changes are not known here.)
+   */
+  private async keepsLabels(hour: string): Promise<boolean> {
+    if (this.shard !== undefined) return false;
+    const changes: ChangedActors[] = [];
+    const processedAt = this.processedAt.get(hour) ?? 0;
+    for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
+      const earlier = addHours(hour, -step);
+      if ((this.processedAt.get(earlier) ?? 0) <= processedAt) continue;
+      const change = this.changedActors.get(earlier);
+      if (change === undefined) return false;
+      changes.push(change);
+    }
+    const actors = await this.context.store.actorMetrics(hour, hour);
+    return actors.every(({ actorSignature, ipKey }) =>
+      changes.every((change) => !change.actorSignatures.has(actorSignature) && !change.ipKeys.has(ipKey)),
+    );
   }
 
   private emit(phase: IngestProgress["phase"]): void {
