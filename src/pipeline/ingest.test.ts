@@ -11,7 +11,7 @@ import { loadRefineDependencies } from "../refine/dependencies.ts";
 import { createRefiner } from "../refine/refine.ts";
 import { DuckDbStore } from "../store/duckdb-store.ts";
 import { RawZone } from "../store/raw-zone.ts";
-import type { ProcessedHour } from "../store/store.ts";
+import { ALL_PROJECTS, type ProcessedHour } from "../store/store.ts";
 import { type IngestStore, ingest } from "./ingest.ts";
 
 const dependencies = loadRefineDependencies();
@@ -130,5 +130,63 @@ describe("ingest", () => {
     // The next run stores what the failed one left.
     await run([inputFile("day.json.gz", requests)]);
     expect(await storedPageviews()).toEqual(pageviewsByHour(requests));
+  });
+
+  it("labels again on the next run the later hours that a failed run left with labels from before", async () => {
+    // Late lines of 10:00 from IPs seen later: the later hours' actors change, so they are labelled again.
+    const laterIps = new Set(requests.filter((r) => hourOf(r.dt) > "2026011510").map((r) => r.ip));
+    const late = new Set(requests.filter((r) => hourOf(r.dt) === "2026011510" && laterIps.has(r.ip)));
+    await run([
+      inputFile(
+        "on-time.json.gz",
+        requests.filter((request) => !late.has(request)),
+      ),
+    ]);
+    // The late run stores 10:00 anew, then fails as it stores the first later hour labelled again.
+    const failing: IngestStore = {
+      hourStates: () => store.hourStates(),
+      hourPartStates: (shard) => store.hourPartStates(shard),
+      actorMetrics: (...args) => store.actorMetrics(...args),
+      replaceHour: async (processed: ProcessedHour) => {
+        if (processed.hour !== "2026011510") throw new Error("disk full (test)");
+        await store.replaceHour(processed);
+      },
+      replaceHourPart: (part) => store.replaceHourPart(part),
+      refreshServing: (days) => store.refreshServing(days),
+      compact: () => store.compact(),
+    };
+    await expect(run([inputFile("late.json.gz", [...late])], failing)).rejects.toThrow("disk full (test)");
+    const next = await run([inputFile("nothing.json.gz", [])]);
+    expect(next.hoursUpdated).toEqual(["2026011511", "2026011512"]);
+    const again = await run([inputFile("nothing.json.gz", [])]);
+    expect(again.hoursUpdated).toEqual([]);
+
+    // The same views per agent as one ingest of everything.
+    const reference = await DuckDbStore.open(":memory:");
+    try {
+      await ingest(
+        [inputFile("all.json.gz", requests)],
+        { format: "webrequest" },
+        {
+          store: reference,
+          rawZone: new RawZone(join(dir, "reference")),
+          refineDependencies: dependencies,
+          secretKey,
+        },
+      );
+      for (const agent of ["user", "spider", "automated"] as const) {
+        const query = {
+          project: ALL_PROJECTS,
+          access: "all-access",
+          agent,
+          granularity: "hourly",
+          from: "2026011510",
+          to: "2026011512",
+        } as const;
+        expect(await store.aggregate(query), agent).toEqual(await reference.aggregate(query));
+      }
+    } finally {
+      await reference.close();
+    }
   });
 });

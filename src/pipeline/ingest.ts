@@ -5,6 +5,7 @@ import { addHours, dayOf, epochMsToHour, hourOf } from "../hours.ts";
 import type { RefineDependencies } from "../refine/refine.ts";
 import { type InputFormat, openSource, type SourceOptions } from "../sources/index.ts";
 import { MalformedTally } from "../sources/malformed-tally.ts";
+import { PendingHours } from "../store/pending-hours.ts";
 import type { RawSegment, RawZone, SegmentWriter } from "../store/raw-zone.ts";
 import type { HourState, ShardSpec, Store } from "../store/store.ts";
 import { type ChangedActors, changedActors, ROLLUP_WINDOW_HOURS } from "./actor-metrics.ts";
@@ -87,7 +88,8 @@ const CLOSE_GRACE_MS = 10 * 60_000;
  * in time order): its segments are finished, and it is labelled and stored (an hour with data from
  * earlier runs is processed from the raw zone instead). Lines that arrive for a closed hour are
  * landed as late data, and at the end every hour whose raw data changed is re-processed from the raw
- * zone, with the later hours whose automated labels read its actor metrics. Idempotent: an hour is
+ * zone, with the later hours whose automated labels read what changed in its actor metrics (recorded
+ * in {@link PendingHours} first, so that a killed run leaves them to the next). Idempotent: an hour is
  * replaced whole, and lines landed twice are exact duplicates, dropped when the hour is processed. A
  * run killed at any point leaves landed segments that the next run processes, and temporary files
  * that no reader lists.
@@ -101,7 +103,8 @@ export async function ingest(
   const { store } = context;
   const states = options.shard ? await store.hourPartStates(options.shard) : await store.hourStates();
   const landedBefore = await context.rawZone.fingerprints(options.shard);
-  const run = new IngestRun(options, context, states, landedBefore);
+  const pending = new PendingHours(context.rawZone.root, options.shard);
+  const run = new IngestRun(options, context, states, landedBefore, pending, await pending.read());
   // Every input is opened before anything is landed, so that a missing file changes nothing.
   const sources = [];
   for (const input of inputs) sources.push(await openSource(input, options));
@@ -179,6 +182,8 @@ class IngestRun {
    * (across all its processings of the hour), which that later hour's labels may depend on.
    */
   private readonly changedActors = new Map<string, ChangedActors>();
+  /** The hours recorded in {@link pending}: to process again, or to check, before the run ends. */
+  private readonly pendingNow: Set<string>;
   /** Hours stored whole by this run (with a shard: completed by this run's share). */
   private readonly completed = new Set<string>();
   private readonly shard: ShardSpec | undefined;
@@ -202,7 +207,11 @@ class IngestRun {
     private readonly states: Map<string, HourState>,
     /** Hours with segments in the raw zone before this run (a shard's), and their fingerprints then. */
     private readonly landedBefore: ReadonlyMap<string, string>,
+    private readonly pending: PendingHours,
+    /** Hours a killed run had still to process again: what changed under their labels is not known. */
+    private readonly pendingBefore: ReadonlySet<string>,
   ) {
+    this.pendingNow = new Set(pendingBefore);
     this.bufferLimit = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
     this.shard = options.shard;
     this.processor = createHourProcessor({
@@ -325,9 +334,12 @@ class IngestRun {
         if (laterAt === undefined ? this.states.has(later) : laterAt < at) stale.add(later);
       }
     }
+    // And the hours a killed run left to process again, unless this run processed them since.
+    for (const hour of this.pendingBefore) if (!this.processedAt.has(hour)) stale.add(hour);
     for (const hour of [...stale].filter((hour) => rawHours.has(hour)).sort()) {
       if (!(await this.keepsLabels(hour))) await this.processFromRawZone(hour);
     }
+    if (this.pendingNow.size > 0) await this.pending.clear();
     this.emit("processing");
     this.report.hoursUpdated = [...this.outcomes.keys()].sort();
     this.report.hoursCompleted = [...this.completed].sort();
@@ -439,8 +451,10 @@ class IngestRun {
     const { rawZone, store } = this.context;
     const { processed } = outcome;
     processed.report.rawFingerprint = await rawZone.fingerprint(hour, this.shard);
+    const later = this.storedLaterHours(hour);
+    if (later.length > 0) await this.recordPending(later);
     if (this.shard === undefined) {
-      if (this.hasLaterHours(hour)) {
+      if (later.length > 0) {
         const before = this.isStored(hour) ? await store.actorMetrics(hour, hour) : [];
         this.changedActors.set(
           hour,
@@ -465,12 +479,19 @@ class IngestRun {
     return this.states.has(hour) || this.processedAt.has(hour);
   }
 
-  /** Whether any of the hours whose labels read this one's actor metrics is stored. */
-  private hasLaterHours(hour: string): boolean {
+  /** The stored hours whose labels read this one's actor metrics. */
+  private storedLaterHours(hour: string): string[] {
+    const later: string[] = [];
     for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
-      if (this.isStored(addHours(hour, step))) return true;
+      if (this.isStored(addHours(hour, step))) later.push(addHours(hour, step));
     }
-    return false;
+    return later;
+  }
+
+  private async recordPending(hours: readonly string[]): Promise<void> {
+    if (hours.every((hour) => this.pendingNow.has(hour))) return;
+    for (const hour of hours) this.pendingNow.add(hour);
+    await this.pending.write(this.pendingNow);
   }
 
   /**
@@ -480,7 +501,7 @@ class IngestRun {
    * shards' changes are not known here.)
    */
   private async keepsLabels(hour: string): Promise<boolean> {
-    if (this.shard !== undefined) return false;
+    if (this.shard !== undefined || this.pendingBefore.has(hour)) return false;
     const changes: ChangedActors[] = [];
     const processedAt = this.processedAt.get(hour) ?? 0;
     for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
