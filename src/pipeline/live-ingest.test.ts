@@ -10,7 +10,8 @@ import { createRefiner } from "../refine/refine.ts";
 import { sourceFromStream } from "../sources/index.ts";
 import { DuckDbStore } from "../store/duckdb-store.ts";
 import { RawZone } from "../store/raw-zone.ts";
-import { LiveIngest } from "./live-ingest.ts";
+import type { ProcessedHour } from "../store/store.ts";
+import { LiveIngest, type LiveIngestContext } from "./live-ingest.ts";
 
 const dependencies = loadRefineDependencies();
 const secretKey = randomBytes(32);
@@ -44,10 +45,10 @@ let store: DuckDbStore;
 let now: number;
 let processed: string[];
 
-async function startLive(): Promise<LiveIngest> {
+async function startLive(storeUsed: LiveIngestContext["store"] = store): Promise<LiveIngest> {
   return LiveIngest.start(
     {
-      store,
+      store: storeUsed,
       rawZone: new RawZone(dir),
       refineDependencies: dependencies,
       secretKey,
@@ -196,5 +197,40 @@ describe("LiveIngest", () => {
     const third = await startLive();
     expect(third.dueHours()).toEqual([]);
     await Promise.all([second.stop(), third.stop()]);
+  });
+
+  it("labels again after a restart the later hours that a failed processing left with labels from before", async () => {
+    const failing: LiveIngestContext["store"] = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === "replaceHour")
+          return async (processed: ProcessedHour) => {
+            if (processed.hour === "2026011511") throw new Error("disk full (test)");
+            await target.replaceHour(processed);
+          };
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const [early, late] = [hour10.slice(0, 1000), hour10.slice(1000)];
+    const first = await startLive();
+    await first.accept(await source([...early, ...hour11].map(formatWebrequest)), undefined);
+    await first.flush();
+    now = Date.parse("2026-01-15T12:10:00Z");
+    await first.processDueHours();
+    await first.stop();
+    // Late lines for 10:00: 10:00 is stored anew, then storing 11:00 again fails and the process ends.
+    const second = await startLive(failing);
+    await second.accept(await source(late.map(formatWebrequest)), undefined);
+    await second.flush();
+    await second.processDueHours();
+    await second.stop();
+    expect(processed).toEqual(["2026011510", "2026011511", "2026011510"]);
+    const third = await startLive();
+    expect(third.dueHours()).toEqual(["2026011511"]);
+    await third.processDueHours();
+    expect(processed.at(-1)).toBe("2026011511");
+    const fourth = await startLive();
+    expect(fourth.dueHours()).toEqual([]);
+    await Promise.all([third.stop(), fourth.stop()]);
   });
 });

@@ -2,6 +2,7 @@ import { currentDefinition } from "../definition/index.ts";
 import { addHours, dayOf, epochMsToHour, HOUR_MS, hourOf, hourToEpochMs } from "../hours.ts";
 import type { RefineDependencies } from "../refine/refine.ts";
 import type { InputFormat, InputSource } from "../sources/index.ts";
+import { PendingHours } from "../store/pending-hours.ts";
 import type { RawZone } from "../store/raw-zone.ts";
 import type { HourState, Store } from "../store/store.ts";
 import { ROLLUP_WINDOW_HOURS } from "./actor-metrics.ts";
@@ -74,6 +75,9 @@ export class LiveIngest {
   /** Hours with lines landed since they were last processed, and when the last of them landed. */
   readonly #due = new Map<string, number>();
   readonly #states: Map<string, HourState>;
+  /** Processed hours to process again because an earlier hour their labels read was stored anew. */
+  readonly #relabel: PendingHours;
+  readonly #toRelabel: Set<string>;
   #newestLineMs = 0;
   #flushing: Promise<void> = Promise.resolve();
   #processing: Promise<void> | null = null;
@@ -83,8 +87,11 @@ export class LiveIngest {
     context: LiveIngestContext,
     options: LiveIngestOptions,
     states: Map<string, HourState>,
+    toRelabel: Set<string>,
   ) {
     this.#context = context;
+    this.#relabel = new PendingHours(context.rawZone.root);
+    this.#toRelabel = toRelabel;
     this.#clock = options.clock ?? Date.now;
     this.#graceMs = options.graceMs;
     this.#settleMs = options.settleMs ?? 2_000;
@@ -105,14 +112,23 @@ export class LiveIngest {
 
   /**
    * Starts with every raw hour whose stored state does not match its raw data due (a killed run's
-   * work), once the temporary files of its interrupted landings are deleted.
+   * work), and every hour it had still to label again, once the temporary files of its interrupted
+   * landings are deleted.
    */
   static async start(context: LiveIngestContext, options: LiveIngestOptions): Promise<LiveIngest> {
     const states = await context.store.hourStates();
     await context.rawZone.removeInterruptedLandings();
-    const live = new LiveIngest(context, options, states);
-    for (const hour of await context.rawZone.hours()) {
-      if (states.get(hour)?.rawFingerprint !== (await context.rawZone.fingerprint(hour)))
+    const rawHours = await context.rawZone.hours();
+    // Hours purged since keep their aggregates as they are.
+    const recorded = await new PendingHours(context.rawZone.root).read();
+    const toRelabel = new Set(rawHours.filter((hour) => recorded.has(hour)));
+    if (toRelabel.size === 0 && recorded.size > 0) await new PendingHours(context.rawZone.root).clear();
+    const live = new LiveIngest(context, options, states, toRelabel);
+    for (const hour of rawHours) {
+      if (
+        toRelabel.has(hour) ||
+        states.get(hour)?.rawFingerprint !== (await context.rawZone.fingerprint(hour))
+      )
         live.#due.set(hour, 0);
     }
     return live;
@@ -255,18 +271,29 @@ export class LiveIngest {
         readSegments(rawZone, await rawZone.segments(hour)),
       );
       outcome.processed.report.rawFingerprint = await rawZone.fingerprint(hour);
+      // The processed hours whose labels read this hour's actor metrics; only hours still in the raw
+      // zone: one purged keeps its aggregates as they are. Recorded before the hour is stored, so that
+      // a restart labels them again even if this process dies before it does.
+      const later: string[] = [];
+      for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
+        const hourAfter = addHours(hour, step);
+        if (this.#states.has(hourAfter) && (await rawZone.hasSegments(hourAfter))) later.push(hourAfter);
+      }
+      if (later.some((hourAfter) => !this.#toRelabel.has(hourAfter))) {
+        for (const hourAfter of later) this.#toRelabel.add(hourAfter);
+        await this.#relabel.write(this.#toRelabel);
+      }
       await store.replaceHour(outcome.processed);
+      if (this.#toRelabel.delete(hour)) {
+        if (this.#toRelabel.size === 0) await this.#relabel.clear();
+        else await this.#relabel.write(this.#toRelabel);
+      }
       let pageviews = 0;
       for (const views of outcome.pageviewsByAgent.values()) pageviews += views;
       this.#states.set(hour, { ...outcome.processed.report, hour, pageviews });
       // Lines that landed while the hour was processed keep it due.
       if (this.#due.get(hour) === landedAt) this.#due.delete(hour);
-      for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
-        const later = addHours(hour, step);
-        // Only hours still in the raw zone: one purged keeps its aggregates as they are.
-        if (!this.#states.has(later) || this.#due.has(later)) continue;
-        if (await rawZone.hasSegments(later)) this.#due.set(later, 0);
-      }
+      for (const hourAfter of later) if (!this.#due.has(hourAfter)) this.#due.set(hourAfter, 0);
       observer?.hourProcessed?.(hour, (performance.now() - started) / 1000, outcome);
       return true;
     } catch (error) {
