@@ -87,11 +87,11 @@ export class LiveIngest {
     context: LiveIngestContext,
     options: LiveIngestOptions,
     states: Map<string, HourState>,
-    toRelabel: Set<string>,
+    relabel: { file: PendingHours; hours: Set<string> },
   ) {
     this.#context = context;
-    this.#relabel = new PendingHours(context.rawZone.root);
-    this.#toRelabel = toRelabel;
+    this.#relabel = relabel.file;
+    this.#toRelabel = relabel.hours;
     this.#clock = options.clock ?? Date.now;
     this.#graceMs = options.graceMs;
     this.#settleMs = options.settleMs ?? 2_000;
@@ -120,10 +120,11 @@ export class LiveIngest {
     await context.rawZone.removeInterruptedLandings();
     const rawHours = await context.rawZone.hours();
     // Hours purged since keep their aggregates as they are.
-    const recorded = await new PendingHours(context.rawZone.root).read();
+    const file = new PendingHours(context.rawZone.root);
+    const recorded = await file.read();
     const toRelabel = new Set(rawHours.filter((hour) => recorded.has(hour)));
-    if (toRelabel.size === 0 && recorded.size > 0) await new PendingHours(context.rawZone.root).clear();
-    const live = new LiveIngest(context, options, states, toRelabel);
+    if (toRelabel.size === 0 && recorded.size > 0) await file.clear();
+    const live = new LiveIngest(context, options, states, { file, hours: toRelabel });
     for (const hour of rawHours) {
       if (
         toRelabel.has(hour) ||
