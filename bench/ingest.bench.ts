@@ -122,7 +122,7 @@ console.log(
   `per-article index       ${(indexBytes / 2 ** 20).toFixed(1)} MiB (${perMillion(indexBytes).toFixed(1)} MiB per million pageviews)`,
 );
 console.log(
-  `late lines for one hour ${late.seconds.toFixed(2)} s, ${hoursReprocessed} hours re-processed (the hour, and the later hours whose actors or IPs its new lines changed)`,
+  `late lines for one hour ${late.seconds.toFixed(2)} s, ${hoursReprocessed} hour${hoursReprocessed === "1" ? "" : "s"} re-processed (the hour, and the later hours whose actors or IPs its new lines changed)`,
 );
 console.log(
   `pageview_hourly         ${hourly.rows.toLocaleString()} rows, ${hourly.bytesPerRow.toFixed(1)} bytes per row (target < 20) → ${hourly.bytesPerRow < 20 ? "met" : "NOT met"}`,
