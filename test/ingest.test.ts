@@ -95,51 +95,27 @@ describe("pageviews ingest", () => {
   });
 
   it("re-processes a later hour for late lines only when they change what its labels read", async () => {
-    // Late lines of 08:00 from IPs that never come back: no actor of a later hour, nor its IP, changes.
+    /** Ingests the lines `isLate` picks after all the others; the data directory and the late run's report. */
+    const ingestLate = (name: string, isLate: (request: RawRequest) => boolean) => {
+      const dataDir = freshDir(name);
+      const picked = (late: boolean) => lines.filter((_, i) => isLate(requests[i] as RawRequest) === late);
+      ingest(dataDir, writeLines(`${name}-on-time.json.gz`, picked(false)));
+      return { dataDir, report: ingest(dataDir, writeLines(`${name}-late.json.gz`, picked(true))).stderr };
+    };
     const laterIps = new Set(
       requests.filter((request) => hourOf(request.dt) > "2026011508").map((r) => r.ip),
     );
-    const unseenLater = (request: RawRequest) =>
-      hourOf(request.dt) === "2026011508" && !laterIps.has(request.ip);
-    const quiet = freshDir("late-quiet");
-    ingest(
-      quiet,
-      writeLines(
-        "without-quiet.json.gz",
-        lines.filter((_, i) => !unseenLater(requests[i] as RawRequest)),
-      ),
-    );
-    const late = ingest(
-      quiet,
-      writeLines(
-        "quiet.json.gz",
-        lines.filter((_, i) => unseenLater(requests[i] as RawRequest)),
-      ),
-    );
-    expect(late.stderr).toMatch(/^hours updated: 1 \(2026011508\)$/m);
-    expect(await dumpPageviewHourly(quiet)).toBe(reference);
+
+    // Late lines of 08:00 from IPs that never come back: no actor of a later hour, nor its IP, changes.
+    const quiet = ingestLate("late-quiet", (r) => hourOf(r.dt) === "2026011508" && !laterIps.has(r.ip));
+    expect(quiet.report).toMatch(/^hours updated: 1 \(2026011508\)$/m);
+    expect(await dumpPageviewHourly(quiet.dataDir)).toBe(reference);
 
     // Late lines of 08:00 from IPs seen later change those actors' 24-hour rollups: the later hours
     // are labelled again, and the totals are those of one ingest.
-    const seenLater = (request: RawRequest) =>
-      hourOf(request.dt) === "2026011508" && laterIps.has(request.ip);
-    const loud = freshDir("late-loud");
-    ingest(
-      loud,
-      writeLines(
-        "without-loud.json.gz",
-        lines.filter((_, i) => !seenLater(requests[i] as RawRequest)),
-      ),
-    );
-    const relabelled = ingest(
-      loud,
-      writeLines(
-        "loud.json.gz",
-        lines.filter((_, i) => seenLater(requests[i] as RawRequest)),
-      ),
-    );
-    expect(relabelled.stderr).toMatch(/^hours updated: 4 /m);
-    expect(await dumpPageviewHourly(loud)).toBe(reference);
+    const loud = ingestLate("late-loud", (r) => hourOf(r.dt) === "2026011508" && laterIps.has(r.ip));
+    expect(loud.report).toMatch(/^hours updated: 4 /m);
+    expect(await dumpPageviewHourly(loud.dataDir)).toBe(reference);
   });
 
   it("reports malformed lines with their line numbers, and keeps every valid line", async () => {

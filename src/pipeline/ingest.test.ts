@@ -68,6 +68,22 @@ function run(inputs: string[], ingestStore: IngestStore = store) {
   );
 }
 
+/** The test's store, but storing the hours `fails` picks fails as a full disk would. */
+function storeFailingOn(fails: (hour: string) => boolean): IngestStore {
+  return {
+    hourStates: () => store.hourStates(),
+    hourPartStates: (shard) => store.hourPartStates(shard),
+    actorMetrics: (...args) => store.actorMetrics(...args),
+    replaceHour: async (processed: ProcessedHour) => {
+      if (fails(processed.hour)) throw new Error("disk full (test)");
+      await store.replaceHour(processed);
+    },
+    replaceHourPart: (part) => store.replaceHourPart(part),
+    refreshServing: (days) => store.refreshServing(days),
+    compact: () => store.compact(),
+  };
+}
+
 async function storedPageviews(): Promise<Map<string, number>> {
   return new Map([...(await store.hourStates())].map(([hour, state]) => [hour, state.pageviews]));
 }
@@ -109,18 +125,7 @@ describe("ingest", () => {
   });
 
   it("stops with the store's error, and leaves no partial segment of the hours still open", async () => {
-    const failing: IngestStore = {
-      hourStates: () => store.hourStates(),
-      hourPartStates: (shard) => store.hourPartStates(shard),
-      actorMetrics: (...args) => store.actorMetrics(...args),
-      replaceHour: async (processed: ProcessedHour) => {
-        if (processed.hour === "2026011511") throw new Error("disk full (test)");
-        await store.replaceHour(processed);
-      },
-      replaceHourPart: (part) => store.replaceHourPart(part),
-      refreshServing: (days) => store.refreshServing(days),
-      compact: () => store.compact(),
-    };
+    const failing = storeFailingOn((hour) => hour === "2026011511");
     await expect(run([inputFile("day.json.gz", requests)], failing)).rejects.toThrow("disk full (test)");
     expect([...(await store.hourStates()).keys()]).toEqual(["2026011510"]);
     const leftovers = HOURS.flatMap((hour) =>
@@ -143,18 +148,7 @@ describe("ingest", () => {
       ),
     ]);
     // The late run stores 10:00 anew, then fails as it stores the first later hour labelled again.
-    const failing: IngestStore = {
-      hourStates: () => store.hourStates(),
-      hourPartStates: (shard) => store.hourPartStates(shard),
-      actorMetrics: (...args) => store.actorMetrics(...args),
-      replaceHour: async (processed: ProcessedHour) => {
-        if (processed.hour !== "2026011510") throw new Error("disk full (test)");
-        await store.replaceHour(processed);
-      },
-      replaceHourPart: (part) => store.replaceHourPart(part),
-      refreshServing: (days) => store.refreshServing(days),
-      compact: () => store.compact(),
-    };
+    const failing = storeFailingOn((hour) => hour !== "2026011510");
     await expect(run([inputFile("late.json.gz", [...late])], failing)).rejects.toThrow("disk full (test)");
     const next = await run([inputFile("nothing.json.gz", [])]);
     expect(next.hoursUpdated).toEqual(["2026011511", "2026011512"]);
