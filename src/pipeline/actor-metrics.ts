@@ -326,10 +326,8 @@ export function changedActors(
     const key = rowKey(row);
     const old = previous.get(key);
     previous.delete(key);
-    if (old === undefined || !sameMetrics(old, row)) {
-      changed(row);
-      if (old !== undefined) changed(old);
-    }
+    // A row's key holds its signature and IP: an old row with the key names the same ones.
+    if (old === undefined || !sameMetrics(old, row)) changed(row);
   }
   for (const gone of previous.values()) changed(gone);
   return into;

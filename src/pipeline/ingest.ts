@@ -483,7 +483,8 @@ class IngestRun {
   private storedLaterHours(hour: string): string[] {
     const later: string[] = [];
     for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
-      if (this.isStored(addHours(hour, step))) later.push(addHours(hour, step));
+      const hourAfter = addHours(hour, step);
+      if (this.isStored(hourAfter)) later.push(hourAfter);
     }
     return later;
   }
