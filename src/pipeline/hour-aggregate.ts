@@ -1,4 +1,5 @@
 import type { AutomatedReasons } from "../definition/actor-label.ts";
+import type { AgentType } from "../definition/types.ts";
 import type { RefinedRecord } from "../refine/refine.ts";
 import type { PageviewHourlyRow } from "../store/store.ts";
 
@@ -81,14 +82,12 @@ export class HourAggregate {
     }
     const rows: PageviewHourlyRow[] = [];
     this.rows.forEach((dimensions, row) => {
-      const counts = [
-        ["user", userViews[row]],
-        ["spider", this.spiderViews[row]],
-        ["automated", automatedViews[row]],
-      ] as const;
-      for (const [agent_type, views] of counts) {
-        if (views) rows.push({ ...dimensions, agent_type, views });
-      }
+      const user = userViews[row];
+      const spider = this.spiderViews[row];
+      const automated = automatedViews[row];
+      if (user) rows.push(withCount(dimensions, "user", user));
+      if (spider) rows.push(withCount(dimensions, "spider", spider));
+      if (automated) rows.push(withCount(dimensions, "automated", automated));
     });
     return { rows, automatedByReason };
   }
@@ -140,3 +139,24 @@ export class HourAggregate {
 }
 
 type RowDimensions = Omit<PageviewHourlyRow, "agent_type" | "views">;
+
+/**
+ * Spelled out rather than `{ ...dimensions, agent_type, views }`: V8 gives the spread copy no room for
+ * the two added fields, so each row then costs several times the time and memory (measured: 454
+ * against 70 bytes a row), and an hour's rows live until they are stored.
+ */
+function withCount(dimensions: RowDimensions, agent_type: AgentType, views: number): PageviewHourlyRow {
+  return {
+    project: dimensions.project,
+    language_variant: dimensions.language_variant,
+    article: dimensions.article,
+    page_id: dimensions.page_id,
+    namespace_id: dimensions.namespace_id,
+    access_method: dimensions.access_method,
+    agent_type,
+    referer_class: dimensions.referer_class,
+    continent: dimensions.continent,
+    country_code: dimensions.country_code,
+    views,
+  };
+}
