@@ -41,7 +41,7 @@ export interface InputSource {
   sizeBytes: number | null;
   /** Every non-empty line, in order, as a request or a malformed-line report. Iterable once. */
   records(): AsyncIterable<SourceRecord>;
-  /** The same records in batches (one per chunk read), for consumers that want fewer async hops. */
+  /** The same records in batches (one per chunk read, or per 64 KiB of it), for consumers that want fewer async hops. */
   recordBatches(): AsyncIterable<SourceRecord[]>;
   /** Stops reading and releases the file, for callers that do not read the records to the end. */
   close(): Promise<void>;

@@ -152,4 +152,19 @@ describe("readLines", () => {
       [{ lineNumber: 3, text: "cd" }],
     ]);
   });
+
+  it("hands on a big chunk in batches of at most 64 KiB, with lines and characters cut between them kept whole", async () => {
+    // 300 lines of about 1.3 KiB in one 400 KiB chunk; multi-byte characters straddle the batch cuts.
+    const texts = Array.from({ length: 300 }, (_, i) => `${i} ${"é🚀ж".repeat(150 + (i % 7))}`);
+    const chunk = Buffer.from(`${texts.join("\n")}\n`, "utf8");
+    const batches: Line[][] = [];
+    for await (const batch of readLineBatches(chunksOf(chunk), { maxLineBytes: 4096 })) batches.push(batch);
+    const batchBytes = batches.map((batch) =>
+      batch.reduce((sum, line) => sum + ("text" in line ? Buffer.byteLength(line.text) + 1 : 0), 0),
+    );
+    expect(batches.length).toBeGreaterThanOrEqual(Math.ceil(chunk.length / (64 * 1024)));
+    // A batch holds the lines that end in its 64 KiB, and the line carried into it.
+    for (const bytes of batchBytes) expect(bytes).toBeLessThanOrEqual(64 * 1024 + 4096);
+    expect(batches.flat()).toEqual(texts.map((text, i) => ({ lineNumber: i + 1, text })));
+  });
 });

@@ -13,10 +13,16 @@ export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const BYTE_ORDER_MARK = "\uFEFF";
+/**
+ * Input is read in bigger chunks than this, but handed on at most this much at a time: a batch's
+ * lines and records are all alive while it is processed, and bigger batches measurably had more of
+ * them outlive young-generation collections (more copying and promotion).
+ */
+const BATCH_BYTES = 64 * 1024;
 
 /**
- * Splits a byte stream into lines, yielding them in batches (one per input chunk) so that the
- * per-line cost stays a few native calls rather than an async hop each.
+ * Splits a byte stream into lines, yielding them in batches (one per input chunk, or per 64 KiB of a
+ * bigger one) so that the per-line cost stays a few native calls rather than an async hop each.
  *
  * - `\n` and `\r\n` endings are accepted; empty lines are skipped but still counted.
  * - A line over `maxLineBytes` is reported and skipped without being held in memory: once the
@@ -32,8 +38,11 @@ export async function* readLineBatches(
   const splitter = new LineSplitter(options.maxLineBytes);
   try {
     for await (const chunk of chunks) {
-      const batch = splitter.push(toBuffer(chunk));
-      if (batch.length > 0) yield batch;
+      const bytes = toBuffer(chunk);
+      for (let start = 0; start < bytes.length; start += BATCH_BYTES) {
+        const batch = splitter.push(bytes.subarray(start, start + BATCH_BYTES));
+        if (batch.length > 0) yield batch;
+      }
     }
   } catch (error) {
     yield [splitter.fail(error instanceof Error ? error.message : String(error))];
