@@ -134,7 +134,7 @@ async function backfill(options: DemoOptions): Promise<void> {
         rawZone: new RawZone(options.dataDir),
         refineDependencies: loadRefineDependencies(),
         secretKey: await loadSecretKey(options.dataDir),
-        onProgress: (progress) => display.update(...describeProgress(progress)),
+        onProgress: (progress) => display.update(() => describeProgress(progress)),
       },
     );
     display.stop();

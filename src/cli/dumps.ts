@@ -35,7 +35,7 @@ function exportCommand(): Command {
           from: options.from,
           to: options.to,
           out: options.out,
-          onProgress: (done, total) => display.update(done / total, `exporting: ${done}/${total}`),
+          onProgress: (done, total) => display.update(() => [done / total, `exporting: ${done}/${total}`]),
         });
         display.stop();
         process.stderr.write(`files written: ${report.files.length}\n`);
@@ -64,10 +64,10 @@ function importCommand(): Command {
         const report = await importDumps(files, {
           store,
           onProgress: (read, total, file) =>
-            display.update(
+            display.update(() => [
               total === 0 ? 1 : read / total,
               `importing ${file}: ${(read / 2 ** 20).toFixed(1)} MiB`,
-            ),
+            ]),
         });
         display.stop();
         process.stderr.write(formatImportReport(report));

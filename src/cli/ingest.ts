@@ -89,7 +89,7 @@ async function runIngest(
     const secretKey = await loadSecretKey(dataDir);
     const rawZone = new RawZone(dataDir);
     await rawZone.removeInterruptedLandings();
-    const onProgress = (progress: IngestProgress) => display.update(...describeProgress(progress));
+    const onProgress = (progress: IngestProgress) => display.update(() => describeProgress(progress));
     const workers = how.workers ?? 1;
     const report =
       workers > 1

@@ -2,11 +2,18 @@ import { SingleBar } from "cli-progress";
 
 /** Progress of a long run: a bar on a terminal, a plain line every few seconds otherwise (logs, CI). */
 export interface ProgressDisplay {
-  update(fraction: number | null, text: string): void;
+  /**
+   * Shows the progress `describe` gives (the fraction done, if known, and a text). It is called only
+   * when the display is due for an update: runs report progress after every batch of lines, and
+   * formatting each report cost more than the bar's redraws.
+   */
+  update(describe: () => readonly [fraction: number | null, text: string]): void;
   stop(): void;
 }
 
 const PLAIN_INTERVAL_MS = 5_000;
+/** The bar redraws five times a second; its figures need be no fresher than that. */
+const BAR_INTERVAL_MS = 200;
 const BAR_SCALE = 1000;
 
 export function progressDisplay(stream: NodeJS.WriteStream = process.stderr): ProgressDisplay {
@@ -16,17 +23,25 @@ export function progressDisplay(stream: NodeJS.WriteStream = process.stderr): Pr
       undefined,
     );
     bar.start(BAR_SCALE, 0, { text: "" });
+    let lastDrawn = Number.NEGATIVE_INFINITY;
     return {
-      update: (fraction, text) => bar.update(Math.round((fraction ?? 0) * BAR_SCALE), { text }),
+      update(describe) {
+        const now = performance.now();
+        if (now - lastDrawn < BAR_INTERVAL_MS) return;
+        lastDrawn = now;
+        const [fraction, text] = describe();
+        bar.update(Math.round((fraction ?? 0) * BAR_SCALE), { text });
+      },
       stop: () => bar.stop(),
     };
   }
   let last = performance.now();
   return {
-    update(fraction, text) {
+    update(describe) {
       const now = performance.now();
       if (now - last < PLAIN_INTERVAL_MS) return;
       last = now;
+      const [fraction, text] = describe();
       const percent = fraction === null ? "" : `${Math.round(fraction * 100)}% `;
       stream.write(`${percent}${text}\n`);
     },

@@ -1,0 +1,35 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { progressDisplay } from "./progress.ts";
+
+describe("progressDisplay on a stream that is not a terminal", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("writes a plain line every five seconds, describing the progress only then", () => {
+    const written: string[] = [];
+    const stream = {
+      isTTY: false,
+      write: (text: string) => written.push(text),
+    } as unknown as NodeJS.WriteStream;
+    const display = progressDisplay(stream);
+    let described = 0;
+    const report = (fraction: number | null, text: string) => () => {
+      described++;
+      return [fraction, text] as const;
+    };
+
+    for (let batch = 0; batch < 1000; batch++) display.update(report(0.25, "reading: early"));
+    vi.advanceTimersByTime(5_000);
+    display.update(report(0.5, "reading: halfway"));
+    display.update(report(0.6, "reading: too soon"));
+    vi.advanceTimersByTime(5_000);
+    display.update(report(null, "processing hours: 1/2"));
+
+    expect(written).toEqual(["50% reading: halfway\n", "processing hours: 1/2\n"]);
+    expect(described).toBe(2);
+  });
+});
