@@ -28,13 +28,28 @@ const DAY_ROWS = `SELECT project, article, access_method, agent_type, views FROM
 /** Run before a day of per_article_daily is replaced: keeps its old rows. */
 export const KEEP_DAY_BEFORE = `CREATE OR REPLACE TEMP TABLE per_article_day_before AS ${DAY_ROWS}`;
 
-/** Run after it is replaced: records the article-months whose rows differ. */
-export const RECORD_CHANGED_MONTHS = `INSERT INTO article_index_pending
+const RECORD_CHANGED_ROWS = `INSERT INTO article_index_pending
   SELECT DISTINCT project, article, $day // 100 FROM (
     (FROM per_article_day_before EXCEPT ${DAY_ROWS})
     UNION ALL
     (${DAY_ROWS} EXCEPT FROM per_article_day_before)
   )`;
+
+const RECORD_EVERY_ROW = `INSERT INTO article_index_pending
+  SELECT DISTINCT project, article, $day // 100 FROM (${DAY_ROWS})`;
+
+/**
+ * Run after a day is replaced, with its old rows kept by {@link KEEP_DAY_BEFORE}: records the
+ * article-months whose rows differ, then drops the old rows. A day that had none (refreshed for the
+ * first time) changed every article it has, which a DISTINCT finds in a fifth of the time of the
+ * two-way EXCEPT (0.05 against 0.26-0.31 s for a day of 550,000 rows).
+ */
+export async function recordChangedMonths(connection: DuckDBConnection, day: number): Promise<void> {
+  const before = await connection.runAndReadAll("SELECT EXISTS (FROM per_article_day_before)");
+  const hadRows = before.getRows()[0]?.[0] === true;
+  await connection.run(hadRows ? RECORD_CHANGED_ROWS : RECORD_EVERY_ROW, { day });
+  await connection.run("DROP TABLE per_article_day_before");
+}
 
 /**
  * Months written per index transaction, whose callback holds the main thread (and API requests): 5,000

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { KEEP_DAY_BEFORE, RECORD_CHANGED_MONTHS } from "./duckdb-article-index.ts";
+import { KEEP_DAY_BEFORE, recordChangedMonths } from "./duckdb-article-index.ts";
 import { ALL_ACCESS, daysOfMonth, hoursOfDay } from "./serving-keys.ts";
 import { ALL_PROJECTS } from "./store.ts";
 
@@ -19,7 +19,8 @@ const TOP_SIZE = 1000;
  */
 export const TOP_CUT = `count(*) OVER ranking <= ${TOP_SIZE}`;
 
-const DAILY = [
+/** per_article_daily's day, replaced; recordChangedMonths follows, then {@link DAILY}. */
+const PER_ARTICLE_DAY = [
   KEEP_DAY_BEFORE,
   `DELETE FROM per_article_daily WHERE day = $day`,
   `INSERT INTO per_article_daily
@@ -27,8 +28,9 @@ const DAILY = [
      FROM pageview_hourly WHERE hour BETWEEN $firstHour AND $lastHour
      GROUP BY project, article, access_method, agent_type
      ORDER BY project, article, access_method, agent_type`,
-  RECORD_CHANGED_MONTHS,
-  `DROP TABLE per_article_day_before`,
+];
+
+const DAILY = [
   `INSERT OR IGNORE INTO per_article_daily_unsorted VALUES ($day // 100)`,
   // The day's hourly rows changed (a refresh follows every change of them): compact() sorts them again.
   `INSERT OR IGNORE INTO pageview_hourly_unsorted VALUES ($day)`,
@@ -128,6 +130,8 @@ const MONTHLY = [
 export async function refreshDay(connection: DuckDBConnection, day: number): Promise<void> {
   const { first, last } = hoursOfDay(day);
   const params = { day, firstHour: first, lastHour: last };
+  for (const sql of PER_ARTICLE_DAY) await connection.run(sql, pick(sql, params));
+  await recordChangedMonths(connection, day);
   for (const sql of DAILY) await connection.run(sql, pick(sql, params));
 }
 
