@@ -43,7 +43,7 @@ beforeAll(async () => {
   requests = [...generateRequests({ seed: 3, start, hours: 4, lines: 24_000 })];
   lines = requests.map(formatWebrequest);
   allFile = writeLines("all.json.gz", lines);
-  const refine = createRefiner(loadRefineDependencies(), { hasXAnalytics: true });
+  const { refine } = createRefiner(loadRefineDependencies(), { hasXAnalytics: true });
   expectedPageviews = requests.filter((request) => {
     const { record } = refine(request);
     return record.is_pageview && record.project;

@@ -52,7 +52,7 @@ async function runRefine(inputs: string[], options: InputOptions & { explain?: b
       exitStatus = 1;
       continue;
     }
-    const refine = refiners(source.format !== null && carriesXAnalytics(source.format));
+    const { refine } = refiners(source.format !== null && carriesXAnalytics(source.format));
     for await (const batch of source.recordBatches()) {
       for (const item of batch) {
         if (item.kind === "malformed") {

@@ -15,7 +15,7 @@ import { ALL_PROJECTS, type ProcessedHour } from "../store/store.ts";
 import { type IngestStore, ingest } from "./ingest.ts";
 
 const dependencies = loadRefineDependencies();
-const refine = createRefiner(dependencies, { hasXAnalytics: true });
+const { refine } = createRefiner(dependencies, { hasXAnalytics: true });
 const secretKey = randomBytes(32);
 
 /** Three hours of traffic, 10:00 to 13:00 on 2026-01-15. */

@@ -15,7 +15,7 @@ import { LiveIngest, type LiveIngestContext } from "./live-ingest.ts";
 
 const dependencies = loadRefineDependencies();
 const secretKey = randomBytes(32);
-const refine = createRefiner(dependencies, { hasXAnalytics: true });
+const { refine } = createRefiner(dependencies, { hasXAnalytics: true });
 
 /** Two hours of traffic, 10:00 to 12:00 on 2026-01-15. */
 const requests = [

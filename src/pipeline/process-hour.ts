@@ -2,7 +2,7 @@ import { hash } from "node:crypto";
 import { automatedActors } from "../definition/actor-label.ts";
 import type { RawRequest } from "../definition/types.ts";
 import { addHours, hourOf } from "../hours.ts";
-import { createRefiners, type Refine, type RefineDependencies, type Refined } from "../refine/refine.ts";
+import { createRefiners, type RefineDependencies, type Refined, type Refiner } from "../refine/refine.ts";
 import { parseCombinedLine } from "../sources/combined-log.ts";
 import { carriesXAnalytics, type InputFormat } from "../sources/index.ts";
 import { parseWebrequestLine } from "../sources/webrequest-json.ts";
@@ -99,7 +99,7 @@ class HourLines implements HourInProgress {
 
   constructor(
     readonly hour: string,
-    private readonly refiners: (hasXAnalytics: boolean) => Refine,
+    private readonly refiners: (hasXAnalytics: boolean) => Refiner,
     private readonly options: HourProcessorOptions,
   ) {}
 
@@ -121,20 +121,22 @@ class HourLines implements HourInProgress {
     const { shard } = this.options;
     const own = shard === undefined || shardOf(parsed, shard.count) === shard.index;
     this.#seen.set(lineKey, own);
-    const refine = this.refiners(carriesXAnalytics(format));
+    const { refinePageview } = this.refiners(carriesXAnalytics(format));
     if (!own) {
       // Another worker's actor: only its diff views count here, towards the diff-IP groups.
       if (!mayGiveDiffEvidence(parsed)) return;
-      const observation = observeActor(parsed, refinedFacts(refine(parsed)), this.#hashIpOnce);
+      const refined = refinePageview(parsed);
+      const observation = refined && observeActor(parsed, refinedFacts(refined), this.#hashIpOnce);
       if (observation?.diffEvidence)
         this.#metrics.addDiffEvidence(observation.ipKey, observation.diffEvidence);
       return;
     }
     this.#rawLines++;
     this.#distinctLines++;
-    const refined = refine(parsed);
+    // Only pageviews and redirects to them count towards the hour's rows and actor metrics.
+    const refined = refinePageview(parsed);
+    if (refined === null) return;
     const { record } = refined;
-    if (!record.is_pageview && !record.is_redirect_to_pageview) return;
     const observation = observeActor(parsed, refinedFacts(refined), this.#hashIpOnce);
     if (observation) this.#metrics.add(observation);
     // pageview_hourly keeps pageviews with a project (redirects feed only the actor metrics).

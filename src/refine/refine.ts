@@ -1,6 +1,12 @@
 import { LRUCache } from "lru-cache";
 import { accessMethod, accessMethodFromHost } from "../definition/access-method.ts";
-import { classifyPageview, namespaceIdFrom, pageIdFrom, pageviewInfo } from "../definition/pageview.ts";
+import {
+  classifyPageview,
+  namespaceIdFrom,
+  type PageviewVerdict,
+  pageIdFrom,
+  pageviewInfo,
+} from "../definition/pageview.ts";
 import type { RefererData } from "../definition/referer.ts";
 import { spiderRuleFor } from "../definition/spider.ts";
 import type { AccessMethod, RawRequest } from "../definition/types.ts";
@@ -60,6 +66,19 @@ export interface RefineOptions {
 
 export type Refine = (request: RawRequest) => Refined;
 
+/**
+ * {@link Refine} for requests that are pageviews or redirects to one; null for any other request,
+ * without looking up its user agent, location or referer. An hour's aggregates and actor metrics
+ * take nothing else from such a request.
+ */
+export type RefinePageview = (request: RawRequest) => Refined | null;
+
+/** Both ways of refining, sharing their caches. */
+export interface Refiner {
+  refine: Refine;
+  refinePageview: RefinePageview;
+}
+
 /** What the definition says of one user agent: the same for every request that sends it. */
 interface UserAgentFacts {
   map: UserAgentMap;
@@ -69,7 +88,7 @@ interface UserAgentFacts {
 /** User agents follow a steep power law: a bounded cache spares most requests the regexes. */
 const USER_AGENTS_CACHED = 20_000;
 
-export function createRefiner(deps: RefineDependencies, options: RefineOptions): Refine {
+export function createRefiner(deps: RefineDependencies, options: RefineOptions): Refiner {
   const { userAgents, geocode, classifyReferer } = deps;
   const { hasXAnalytics } = options;
 
@@ -84,9 +103,7 @@ export function createRefiner(deps: RefineDependencies, options: RefineOptions):
     return facts;
   };
 
-  return (request) => {
-    const xAnalytics = parseXAnalytics(request.x_analytics);
-    const verdict = classifyPageview(request, xAnalytics);
+  const complete = (request: RawRequest, xAnalytics: XAnalytics, verdict: PageviewVerdict): Refined => {
     const info = verdict.isPageview || verdict.isRedirectToPageview ? pageviewInfo(request) : undefined;
     const { map: userAgent, spiderRule } = factsOf(request.user_agent);
     const location = geocode(request.ip);
@@ -114,13 +131,26 @@ export function createRefiner(deps: RefineDependencies, options: RefineOptions):
     };
     return { record, rules: spiderRule ? [...verdict.rules, spiderRule] : verdict.rules, xAnalytics };
   };
+
+  return {
+    refine(request) {
+      const xAnalytics = parseXAnalytics(request.x_analytics);
+      return complete(request, xAnalytics, classifyPageview(request, xAnalytics));
+    },
+    refinePageview(request) {
+      const xAnalytics = parseXAnalytics(request.x_analytics);
+      const verdict = classifyPageview(request, xAnalytics);
+      if (!verdict.isPageview && !verdict.isRedirectToPageview) return null;
+      return complete(request, xAnalytics, verdict);
+    },
+  };
 }
 
 /**
  * Refiners for sources with and without X-Analytics, built once so their caches carry across
  * inputs and hours.
  */
-export function createRefiners(deps: RefineDependencies): (hasXAnalytics: boolean) => Refine {
+export function createRefiners(deps: RefineDependencies): (hasXAnalytics: boolean) => Refiner {
   const withXAnalytics = createRefiner(deps, { hasXAnalytics: true });
   const withoutXAnalytics = createRefiner(deps, { hasXAnalytics: false });
   return (hasXAnalytics) => (hasXAnalytics ? withXAnalytics : withoutXAnalytics);

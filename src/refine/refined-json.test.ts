@@ -49,7 +49,7 @@ describe("RefinedJsonEncoder", () => {
   });
 
   it("writes what JSON.stringify writes for every record of generated traffic", () => {
-    const refine = createRefiner(loadRefineDependencies(), { hasXAnalytics: true });
+    const { refine } = createRefiner(loadRefineDependencies(), { hasXAnalytics: true });
     const encoder = new RefinedJsonEncoder();
     const requests = generateRequests({
       seed: 3,

@@ -160,7 +160,7 @@ export async function apiFixture(): Promise<ApiFixture> {
   if (ingest.status !== 0) throw new Error(`ingest failed:\n${ingest.stderr}`);
 
   const known = new KnownViews();
-  const refine = createRefiner(loadRefineDependencies(), { hasXAnalytics: true });
+  const { refine } = createRefiner(loadRefineDependencies(), { hasXAnalytics: true });
   for (const request of requests) {
     const { record } = refine(request);
     if (!record.is_pageview || !record.project) continue;

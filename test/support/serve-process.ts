@@ -49,7 +49,7 @@ export async function startServe(args: readonly string[]): Promise<ServeProcess>
   };
 }
 
-const refine = createRefiner(loadRefineDependencies(), { hasXAnalytics: true });
+const { refine } = createRefiner(loadRefineDependencies(), { hasXAnalytics: true });
 
 /** How many of these requests are pageviews, by refining each: what a serve must end up counting. */
 export function pageviewsAmong(requests: readonly RawRequest[]): number {
