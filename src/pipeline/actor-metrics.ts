@@ -333,6 +333,16 @@ export function changedActors(
   return into;
 }
 
+/** Whether an hour with these actor metrics reads none of the changed actors and IPs. */
+export function readsNoneOf(
+  actors: readonly Pick<ActorHourlyMetrics, "actorSignature" | "ipKey">[],
+  changes: readonly ChangedActors[],
+): boolean {
+  return actors.every(({ actorSignature, ipKey }) =>
+    changes.every((change) => !change.actorSignatures.has(actorSignature) && !change.ipKeys.has(ipKey)),
+  );
+}
+
 function sameMetrics(a: ActorHourlyMetrics, b: ActorHourlyMetrics): boolean {
   return (
     a.pageviewCount === b.pageviewCount &&

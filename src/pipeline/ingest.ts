@@ -8,7 +8,7 @@ import { MalformedTally } from "../sources/malformed-tally.ts";
 import { PendingHours } from "../store/pending-hours.ts";
 import type { RawSegment, RawZone, SegmentWriter } from "../store/raw-zone.ts";
 import type { HourState, ShardSpec, Store } from "../store/store.ts";
-import { type ChangedActors, changedActors, ROLLUP_WINDOW_HOURS } from "./actor-metrics.ts";
+import { type ChangedActors, changedActors, ROLLUP_WINDOW_HOURS, readsNoneOf } from "./actor-metrics.ts";
 import { type IpHasher, mayGiveDiffEvidence } from "./actor-observation.ts";
 import {
   createHourProcessor,
@@ -512,10 +512,7 @@ class IngestRun {
       if (change === undefined) return false;
       changes.push(change);
     }
-    const actors = await this.context.store.actorMetrics(hour, hour);
-    return actors.every(({ actorSignature, ipKey }) =>
-      changes.every((change) => !change.actorSignatures.has(actorSignature) && !change.ipKeys.has(ipKey)),
-    );
+    return readsNoneOf(await this.context.store.actorMetrics(hour, hour), changes);
   }
 
   private emit(phase: IngestProgress["phase"]): void {

@@ -233,4 +233,79 @@ describe("LiveIngest", () => {
     expect(fourth.dueHours()).toEqual([]);
     await Promise.all([third.stop(), fourth.stop()]);
   });
+
+  it("processes a later hour again for late lines only when they change the actors or IPs its labels read", async () => {
+    /** Hourly views of each agent type in a store: what the labels decide. */
+    const viewsByAgent = (of: DuckDbStore) =>
+      Promise.all(
+        (["user", "spider", "automated"] as const).map((agent) =>
+          of.aggregate({
+            project: "all-projects",
+            access: "all-access",
+            agent,
+            granularity: "hourly",
+            from: "2026011510",
+            to: "2026011511",
+          }),
+        ),
+      );
+    const reference = await viewsOfOneLiveIngest(viewsByAgent);
+    expect(reference[2]?.length, "the traffic has automated views").toBeGreaterThan(0);
+
+    /** Lands and processes the lines of 10:00 that `isLate` picks after all the others. */
+    const ingestLate = async (isLate: (request: RawRequest) => boolean) => {
+      const live = await startLive();
+      await live.accept(
+        await source([...hour10.filter((r) => !isLate(r)), ...hour11].map(formatWebrequest)),
+        undefined,
+      );
+      await live.flush();
+      now = Date.parse("2026-01-15T12:10:00Z");
+      await live.processDueHours();
+      processed = [];
+      await live.accept(await source(hour10.filter(isLate).map(formatWebrequest)), undefined);
+      await live.flush();
+      await live.processDueHours();
+      await live.stop();
+    };
+    const laterIps = new Set(hour11.map((request) => request.ip));
+
+    // From IPs that do not come back at 11:00: no actor of 11:00, nor its IP, changes.
+    await ingestLate((request) => !laterIps.has(request.ip));
+    expect(processed).toEqual(["2026011510"]);
+    expect(await viewsByAgent(store)).toEqual(reference);
+    const restarted = await startLive();
+    expect(restarted.dueHours()).toEqual([]);
+    await restarted.stop();
+
+    // From IPs seen at 11:00: their actors' rollups change, and 11:00 is labelled again.
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    dir = mkdtempSync(join(tmpdir(), "pageviews-live-"));
+    store = await DuckDbStore.open(":memory:");
+    now = Date.parse("2026-01-15T10:30:00Z");
+    await ingestLate((request) => laterIps.has(request.ip));
+    expect(await viewsByAgent(store)).toEqual(reference);
+    expect(processed).toEqual(["2026011510", "2026011511"]);
+  });
 });
+
+/** What `read` finds in a store given the two hours at once, by a live ingest of its own. */
+async function viewsOfOneLiveIngest<T>(read: (store: DuckDbStore) => Promise<T>): Promise<T> {
+  const ownDir = mkdtempSync(join(tmpdir(), "pageviews-live-all-"));
+  const ownStore = await DuckDbStore.open(":memory:");
+  try {
+    const live = await LiveIngest.start(
+      { store: ownStore, rawZone: new RawZone(ownDir), refineDependencies: dependencies, secretKey },
+      { graceMs: 10 * 60_000, settleMs: 0, flushMs: 60_000, clock: () => Date.parse("2026-01-15T12:10:00Z") },
+    );
+    await live.accept(await source([...hour10, ...hour11].map(formatWebrequest)), undefined);
+    await live.flush();
+    await live.processDueHours();
+    await live.stop();
+    return await read(ownStore);
+  } finally {
+    await ownStore.close();
+    rmSync(ownDir, { recursive: true, force: true });
+  }
+}

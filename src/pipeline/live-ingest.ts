@@ -5,7 +5,7 @@ import type { InputFormat, InputSource } from "../sources/index.ts";
 import { PendingHours } from "../store/pending-hours.ts";
 import type { RawZone } from "../store/raw-zone.ts";
 import type { HourState, Store } from "../store/store.ts";
-import { ROLLUP_WINDOW_HOURS } from "./actor-metrics.ts";
+import { type ChangedActors, changedActors, ROLLUP_WINDOW_HOURS, readsNoneOf } from "./actor-metrics.ts";
 import { ipHasher, readSegments } from "./ingest.ts";
 import { createHourProcessor, type HourOutcome, type HourProcessor } from "./process-hour.ts";
 
@@ -14,8 +14,9 @@ import { createHourProcessor, type HourOutcome, type HourProcessor } from "./pro
  * (durably, before a sender is answered), and hours are processed from the raw zone once they close,
  * that is once the watermark (the latest of the clock and the newest line's time) is a grace period
  * past their end. Lines that arrive for an hour already processed make it due again: it is processed
- * again whole, as are the later hours whose `automated` labels read its actor metrics. Everything a
- * processing needs is in the raw zone, so a restart picks up where the last process stopped.
+ * again whole, as are the later hours whose `automated` labels read its actor metrics, unless none of
+ * the actors and IPs those labels read changed. Everything a processing needs is in the raw zone, so a
+ * restart picks up where the last process stopped.
  */
 
 export interface LiveIngestOptions {
@@ -78,6 +79,18 @@ export class LiveIngest {
   /** Processed hours to process again because an earlier hour their labels read was stored anew. */
   readonly #relabel: PendingHours;
   readonly #toRelabel: Set<string>;
+  /**
+   * Due hours whose raw data has not changed since this process stored them or found their labels
+   * current: they are processed again only if an earlier hour changed actors or IPs they read.
+   */
+  readonly #dueForLabelsOnly = new Set<string>();
+  /** When this process last stored each hour (a counter shared with {@link #labelsCheckedAt}). */
+  readonly #storedAt = new Map<string, number>();
+  /** When this process last stored each hour, or found that it keeps its labels. */
+  readonly #labelsCheckedAt = new Map<string, number>();
+  #events = 0;
+  /** For hours stored anew while later hours were stored: the actors and IPs whose metrics changed. */
+  readonly #changedActors = new Map<string, ChangedActors>();
   #newestLineMs = 0;
   #flushing: Promise<void> = Promise.resolve();
   #processing: Promise<void> | null = null;
@@ -215,6 +228,7 @@ export class LiveIngest {
         throw error;
       }
       this.#due.set(part.hour, this.#clock());
+      this.#dueForLabelsOnly.delete(part.hour);
     }
   }
 
@@ -252,21 +266,33 @@ export class LiveIngest {
       const hours = this.dueHours().filter((hour) => !failed.has(hour));
       if (hours.length === 0) break;
       for (const hour of hours) {
-        if (await this.#processHour(hour)) days.add(dayOf(hour));
-        else failed.add(hour);
+        const result = await this.#processHour(hour);
+        if (result === "stored") days.add(dayOf(hour));
+        else if (result === "failed") failed.add(hour);
       }
     }
+    // The records have served the hours due in this run; one left due (it failed) is processed in
+    // full next time, since nothing then says what changed under its labels.
+    this.#changedActors.clear();
     if (days.size === 0) return;
     await this.#context.store.refreshServing([...days].sort());
     this.#context.observer?.dataChanged?.();
   }
 
-  /** Processes and stores an hour; false if that failed (the hour stays due, for the next run). */
-  async #processHour(hour: string): Promise<boolean> {
+  /**
+   * Processes and stores an hour, or finds that it keeps its labels; "failed" leaves the hour due, for
+   * the next run.
+   */
+  async #processHour(hour: string): Promise<"stored" | "kept" | "failed"> {
     const { rawZone, store, observer } = this.#context;
     const landedAt = this.#due.get(hour);
     const started = performance.now();
     try {
+      // Lines landed meanwhile take it off the labels-only hours: it is then processed.
+      if ((await this.#keepsLabels(hour)) && this.#dueForLabelsOnly.has(hour)) {
+        await this.#keepLabels(hour);
+        return "kept";
+      }
       const outcome = await this.#processor.process(
         hour,
         readSegments(rawZone, await rawZone.segments(hour)),
@@ -284,23 +310,67 @@ export class LiveIngest {
         for (const hourAfter of later) this.#toRelabel.add(hourAfter);
         await this.#relabel.write(this.#toRelabel);
       }
-      await store.replaceHour(outcome.processed);
-      if (this.#toRelabel.delete(hour)) {
-        if (this.#toRelabel.size === 0) await this.#relabel.clear();
-        else await this.#relabel.write(this.#toRelabel);
+      if (later.length > 0) {
+        const before = this.#states.has(hour) ? await store.actorMetrics(hour, hour) : [];
+        const changes = changedActors(before, outcome.processed.actorMetrics, this.#changedActors.get(hour));
+        this.#changedActors.set(hour, changes);
       }
+      await store.replaceHour(outcome.processed);
+      this.#storedAt.set(hour, ++this.#events);
+      this.#labelsCheckedAt.set(hour, this.#events);
+      await this.#relabelled(hour);
       let pageviews = 0;
       for (const views of outcome.pageviewsByAgent.values()) pageviews += views;
       this.#states.set(hour, { ...outcome.processed.report, hour, pageviews });
       // Lines that landed while the hour was processed keep it due.
-      if (this.#due.get(hour) === landedAt) this.#due.delete(hour);
-      for (const hourAfter of later) if (!this.#due.has(hourAfter)) this.#due.set(hourAfter, 0);
+      if (this.#due.get(hour) === landedAt) {
+        this.#due.delete(hour);
+        this.#dueForLabelsOnly.delete(hour);
+      }
+      for (const hourAfter of later) {
+        if (this.#due.has(hourAfter)) continue;
+        this.#due.set(hourAfter, 0);
+        this.#dueForLabelsOnly.add(hourAfter);
+      }
       observer?.hourProcessed?.(hour, (performance.now() - started) / 1000, outcome);
-      return true;
+      return "stored";
     } catch (error) {
       observer?.processingFailed?.(hour, error);
-      return false;
+      return "failed";
     }
+  }
+
+  /**
+   * Whether an hour due only for its labels keeps them: every earlier hour its labels read that was
+   * stored since they were checked left its actors and IPs as they were. Without a record of what an
+   * earlier hour changed (the records go once the hours due are dealt with), it is processed again.
+   */
+  async #keepsLabels(hour: string): Promise<boolean> {
+    if (!this.#dueForLabelsOnly.has(hour)) return false;
+    const checkedAt = this.#labelsCheckedAt.get(hour) ?? 0;
+    const changes: ChangedActors[] = [];
+    for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
+      const earlier = addHours(hour, -step);
+      if ((this.#storedAt.get(earlier) ?? 0) <= checkedAt) continue;
+      const change = this.#changedActors.get(earlier);
+      if (change === undefined) return false;
+      changes.push(change);
+    }
+    return readsNoneOf(await this.#context.store.actorMetrics(hour, hour), changes);
+  }
+
+  async #keepLabels(hour: string): Promise<void> {
+    this.#labelsCheckedAt.set(hour, ++this.#events);
+    this.#due.delete(hour);
+    this.#dueForLabelsOnly.delete(hour);
+    await this.#relabelled(hour);
+  }
+
+  /** Forgets that the hour had to be labelled again, in the file too. */
+  async #relabelled(hour: string): Promise<void> {
+    if (!this.#toRelabel.delete(hour)) return;
+    if (this.#toRelabel.size === 0) await this.#relabel.clear();
+    else await this.#relabel.write(this.#toRelabel);
   }
 
   /** The newest processed hour, `YYYYMMDDHH`, or null before the first. */
