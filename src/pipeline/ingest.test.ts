@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ import { createRefiner } from "../refine/refine.ts";
 import { DuckDbStore } from "../store/duckdb-store.ts";
 import { RawZone } from "../store/raw-zone.ts";
 import { ALL_PROJECTS, type ProcessedHour } from "../store/store.ts";
-import { type IngestStore, ingest } from "./ingest.ts";
+import { type IngestStore, ingest, ipHasher } from "./ingest.ts";
 
 const dependencies = loadRefineDependencies();
 const { refine } = createRefiner(dependencies, { hasXAnalytics: true });
@@ -182,5 +182,21 @@ describe("ingest", () => {
     } finally {
       await reference.close();
     }
+  });
+});
+
+describe("ipHasher", () => {
+  it("keys an IP by HMAC-SHA256 under the data directory's key, 16 base64url characters of it", () => {
+    // Stored actor metrics carry these keys: a change of function would split actors across it.
+    const key = Buffer.from("0123456789abcdef0123456789abcdef");
+    const hashIp = ipHasher(key);
+    for (const ip of ["192.0.2.1", "2001:db8::1", "198.51.100.7"]) {
+      const expected = createHmac("sha256", key).update(ip).digest("base64url").slice(0, 16);
+      expect(hashIp(ip)).toBe(expected);
+      expect(hashIp(ip)).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    }
+    expect(ipHasher(Buffer.from("another key of thirty-two bytes!"))("192.0.2.1")).not.toBe(
+      hashIp("192.0.2.1"),
+    );
   });
 });

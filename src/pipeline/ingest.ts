@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, createSecretKey } from "node:crypto";
 import { currentDefinition } from "../definition/index.ts";
 import type { RawRequest } from "../definition/types.ts";
 import { addHours, dayOf, epochMsToHour, hourOf } from "../hours.ts";
@@ -538,7 +538,9 @@ export async function* readSegments(
 
 /** Keyed hash of an IP: stable within a data directory, meaningless outside it. */
 export function ipHasher(secretKey: Buffer): IpHasher {
-  return (ip) => createHmac("sha256", secretKey).update(ip).digest("base64url").slice(0, 16);
+  // A key object made once: given the bytes, every HMAC would make one of its own.
+  const key = createSecretKey(secretKey);
+  return (ip) => createHmac("sha256", key).update(ip).digest("base64url").slice(0, 16);
 }
 
 function addCounts(into: Map<string, number>, from: ReadonlyMap<string, number>): void {
