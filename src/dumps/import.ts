@@ -105,8 +105,7 @@ export async function importDumps(paths: readonly string[], options: ImportOptio
     options.onProgress?.(bytesBefore, bytesTotal, name);
   }
   if (days.size > 0) {
-    await options.store.refreshServing([...days].sort());
-    await options.store.compact();
+    await options.store.refreshServing([...days].sort(), { compact: true });
   }
   return {
     files: outcomes,

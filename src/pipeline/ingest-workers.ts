@@ -35,7 +35,6 @@ export const PROXIED_STORE_METHODS = [
   "replaceHour",
   "replaceHourPart",
   "refreshServing",
-  "compact",
 ] as const satisfies readonly (keyof IngestStore)[];
 
 export type StoreCall = {

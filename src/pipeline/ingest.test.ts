@@ -79,8 +79,7 @@ function storeFailingOn(fails: (hour: string) => boolean): IngestStore {
       await store.replaceHour(processed);
     },
     replaceHourPart: (part) => store.replaceHourPart(part),
-    refreshServing: (days) => store.refreshServing(days),
-    compact: () => store.compact(),
+    refreshServing: (days, options) => store.refreshServing(days, options),
   };
 }
 

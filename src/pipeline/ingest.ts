@@ -47,13 +47,7 @@ export interface IngestReport {
 /** The store methods an ingest calls (a worker thread calls them through messages). */
 export type IngestStore = Pick<
   Store,
-  | "hourStates"
-  | "hourPartStates"
-  | "actorMetrics"
-  | "replaceHour"
-  | "replaceHourPart"
-  | "refreshServing"
-  | "compact"
+  "hourStates" | "hourPartStates" | "actorMetrics" | "replaceHour" | "replaceHourPart" | "refreshServing"
 >;
 
 export interface IngestContext {
@@ -348,9 +342,9 @@ class IngestRun {
       addCounts(this.report.automatedByReason, outcome.automatedByReason);
     }
     const days = new Set(this.report.hoursCompleted.map(dayOf));
-    await store.refreshServing([...days].sort());
-    // Re-sorts months that changed since they closed, so one article's year stays a point read.
-    if (days.size > 0) await store.compact();
+    // Compacted too: re-sorts months that changed since they closed, so one article's year stays a
+    // point read, and the days, which compress better sorted.
+    await store.refreshServing([...days].sort(), { compact: true });
   }
 
   /**

@@ -268,7 +268,8 @@ export class ClickHouseStore implements Store {
     return new Map(rows.map((row) => [hourTimestamp(Number(row.hour)), toHourState(row)]));
   }
 
-  async refreshServing(days: readonly string[]): Promise<void> {
+  // ClickHouse merges parts on its own: compact() has nothing to do, so neither has the option.
+  async refreshServing(days: readonly string[], _options?: { compact?: boolean }): Promise<void> {
     const dayKeys = [...new Set(days.map(dayKey))].sort((a, b) => a - b);
     if (dayKeys.length === 0) return;
     await this.#write(async () => {

@@ -125,7 +125,8 @@ describe("DuckDbStore on disk", () => {
     }
   });
 
-  it("rewrites a changed day of hourly rows as one run sorted by article, reads unchanged", async () => {
+  /** Three hours of one day whose rows alternate between two articles, stored and refreshed. */
+  async function storeZebraDay(options: { compact?: boolean } = {}) {
     const hours = ["2026020300", "2026020301", "2026020302"];
     const store = await DuckDbStore.open(path);
     for (const [i, hour] of hours.entries()) {
@@ -136,53 +137,101 @@ describe("DuckDbStore on disk", () => {
         ]),
       );
     }
-    await store.refreshServing(["20260203"]);
-    const zebraHours = (reader: DuckDbStore) =>
-      reader.perArticle({
-        project: "en.wikipedia",
-        article: "Zebra",
-        access: "all-access",
-        agent: "all-agents",
-        granularity: "hourly",
-        from: "2026020300",
-        to: "2026020323",
-      });
+    await store.refreshServing(["20260203"], options);
+    return store;
+  }
+
+  const zebraHours = (reader: DuckDbStore) =>
+    reader.perArticle({
+      project: "en.wikipedia",
+      article: "Zebra",
+      access: "all-access",
+      agent: "all-agents",
+      granularity: "hourly",
+      from: "2026020300",
+      to: "2026020323",
+    });
+
+  /** pageview_hourly in the order DuckDB stores it, and the days and months still to sort. */
+  const physicalOrder = async () => {
+    const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+    const connection = await instance.connect();
+    try {
+      const rows = await connection.runAndReadAll("SELECT article, hour FROM pageview_hourly ORDER BY rowid");
+      const days = await connection.runAndReadAll("SELECT day FROM pageview_hourly_unsorted");
+      const months = await connection.runAndReadAll("SELECT month FROM per_article_daily_unsorted");
+      return {
+        rows: rows.getRows().map((row) => row.join(" ")),
+        unsorted: days.getRows().flat(),
+        unsortedMonths: months.getRows().flat(),
+      };
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  };
+
+  const SORTED_ZEBRA_DAY = {
+    rows: [
+      "Aardvark 2026020300",
+      "Aardvark 2026020301",
+      "Aardvark 2026020302",
+      "Zebra 2026020300",
+      "Zebra 2026020301",
+      "Zebra 2026020302",
+    ],
+    unsorted: [],
+    unsortedMonths: [],
+  };
+
+  it("rewrites a changed day of hourly rows as one run sorted by article, reads unchanged", async () => {
+    const store = await storeZebraDay();
     const before = await zebraHours(store);
     expect(before).toHaveLength(3);
     await store.close();
-    const physicalOrder = async () => {
-      const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
-      const connection = await instance.connect();
-      try {
-        const rows = await connection.runAndReadAll(
-          "SELECT article, hour FROM pageview_hourly ORDER BY rowid",
-        );
-        const unsorted = await connection.runAndReadAll("SELECT day FROM pageview_hourly_unsorted");
-        return { rows: rows.getRows().map((row) => row.join(" ")), unsorted: unsorted.getRows().flat() };
-      } finally {
-        connection.closeSync();
-        instance.closeSync();
-      }
-    };
     // Inserted hour by hour: the articles alternate; the day waits for compaction.
-    expect(await physicalOrder()).toMatchObject({ unsorted: [20260203] });
+    expect(await physicalOrder()).toMatchObject({ unsorted: [20260203], unsortedMonths: [202602] });
     expect((await physicalOrder()).rows.slice(0, 2)).toEqual(["Aardvark 2026020300", "Zebra 2026020300"]);
 
     const compacting = await DuckDbStore.open(path);
     await compacting.compact();
     expect(await zebraHours(compacting)).toEqual(before);
     await compacting.close();
-    expect(await physicalOrder()).toEqual({
-      rows: [
-        "Aardvark 2026020300",
-        "Aardvark 2026020301",
-        "Aardvark 2026020302",
-        "Zebra 2026020300",
-        "Zebra 2026020301",
-        "Zebra 2026020302",
-      ],
-      unsorted: [],
-    });
+    expect(await physicalOrder()).toEqual(SORTED_ZEBRA_DAY);
+  });
+
+  it("refreshes and compacts in one call, sorting the day while it writes the per-article index", async () => {
+    const store = await storeZebraDay({ compact: true });
+    expect(await zebraHours(store)).toEqual([
+      { timestamp: "2026020300", views: 1 },
+      { timestamp: "2026020301", views: 2 },
+      { timestamp: "2026020302", views: 3 },
+    ]);
+    await store.close();
+    expect(await physicalOrder()).toEqual(SORTED_ZEBRA_DAY);
+    // The per-article index is in step: no change is left pending for it, and it answers.
+    const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+    const connection = await instance.connect();
+    const pending = await connection.runAndReadAll("SELECT count(*) FROM article_index_pending");
+    connection.closeSync();
+    instance.closeSync();
+    expect(pending.getRows()).toEqual([[0n]]);
+    const reader = await DuckDbStore.open(path, { readOnly: true });
+    try {
+      expect(
+        await reader.perArticle({
+          project: "en.wikipedia",
+          article: "Aardvark",
+          access: "all-access",
+          agent: "all-agents",
+          granularity: "daily",
+          from: "2026020300",
+          to: "2026020300",
+        }),
+      ).toEqual([{ timestamp: "2026020300", views: 2 + 3 + 4 }]);
+    } finally {
+      await reader.close();
+    }
   });
 
   it("refuses a store written with a newer schema", async () => {

@@ -256,8 +256,11 @@ export interface Store {
   replaceHourPart(part: HourPart): Promise<boolean>;
   /** The shares this shard recorded, by hour (`pageviews` is the share's). */
   hourPartStates(shard: ShardSpec): Promise<Map<string, HourState>>;
-  /** Rebuilds the serving tables for these UTC days (`YYYYMMDD`) and the months they fall in. */
-  refreshServing(days: readonly string[]): Promise<void>;
+  /**
+   * Rebuilds the serving tables for these UTC days (`YYYYMMDD`) and the months they fall in; with
+   * `compact`, then compacts as {@link compact} does, overlapping the two where the store can.
+   */
+  refreshServing(days: readonly string[], options?: { compact?: boolean }): Promise<void>;
   /**
    * Hourly actor metrics for hours in [fromHour, toHour], for the 24-hour rollup; only of these
    * signatures when given.
