@@ -262,6 +262,7 @@ export class DuckDbStore implements DumpStore {
       // 1.7 s of sorting and 2.1 s of index, one after the other before.)
       const sorted = this.#sortDaysApart(dayKeys);
       const indexed = this.#syncArticleIndex(connection);
+      // Both end before this write does; then the first failure, if any, is thrown.
       await Promise.allSettled([sorted, indexed]);
       await Promise.all([sorted, indexed]);
       await this.#compactOn(connection);
