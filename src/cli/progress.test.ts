@@ -33,3 +33,36 @@ describe("progressDisplay on a stream that is not a terminal", () => {
     expect(described).toBe(2);
   });
 });
+
+describe("progressDisplay on a terminal", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("draws at most five times a second, and ends showing the newest progress", () => {
+    let written = "";
+    const stream = {
+      isTTY: true,
+      columns: 120,
+      write: (text: string) => {
+        written += text;
+        return true;
+      },
+    } as unknown as NodeJS.WriteStream;
+    const display = progressDisplay(stream);
+    let described = 0;
+    for (let batch = 1; batch <= 1000; batch++) {
+      display.update(() => {
+        described++;
+        return [batch / 1000, `reading: batch ${batch}`];
+      });
+    }
+    expect(described).toBe(1);
+    display.stop();
+    expect(described).toBe(2);
+    expect(written).toContain("reading: batch 1000");
+  });
+});

@@ -24,15 +24,27 @@ export function progressDisplay(stream: NodeJS.WriteStream = process.stderr): Pr
     );
     bar.start(BAR_SCALE, 0, { text: "" });
     let lastDrawn = Number.NEGATIVE_INFINITY;
+    /** The newest progress not drawn yet: the bar ends showing it. */
+    let undrawn: (() => readonly [number | null, string]) | undefined;
+    const draw = (describe: () => readonly [number | null, string]) => {
+      const [fraction, text] = describe();
+      bar.update(Math.round((fraction ?? 0) * BAR_SCALE), { text });
+      undrawn = undefined;
+    };
     return {
       update(describe) {
         const now = performance.now();
-        if (now - lastDrawn < BAR_INTERVAL_MS) return;
+        if (now - lastDrawn < BAR_INTERVAL_MS) {
+          undrawn = describe;
+          return;
+        }
         lastDrawn = now;
-        const [fraction, text] = describe();
-        bar.update(Math.round((fraction ?? 0) * BAR_SCALE), { text });
+        draw(describe);
       },
-      stop: () => bar.stop(),
+      stop() {
+        if (undrawn !== undefined) draw(undrawn);
+        bar.stop();
+      },
     };
   }
   let last = performance.now();
