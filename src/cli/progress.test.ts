@@ -1,7 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { progressDisplay } from "./progress.ts";
 
-describe("progressDisplay on a stream that is not a terminal", () => {
+/** A stream that keeps what is written to it. */
+function recordingStream(isTTY: boolean): { stream: NodeJS.WriteStream; written: string[] } {
+  const written: string[] = [];
+  const stream = {
+    isTTY,
+    columns: 120,
+    write: (text: string) => {
+      written.push(text);
+      return true;
+    },
+  } as unknown as NodeJS.WriteStream;
+  return { stream, written };
+}
+
+describe("progressDisplay", () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ["performance"] });
   });
@@ -9,12 +23,8 @@ describe("progressDisplay on a stream that is not a terminal", () => {
     vi.useRealTimers();
   });
 
-  it("writes a plain line every five seconds, describing the progress only then", () => {
-    const written: string[] = [];
-    const stream = {
-      isTTY: false,
-      write: (text: string) => written.push(text),
-    } as unknown as NodeJS.WriteStream;
+  it("writes a plain line every five seconds off a terminal, describing the progress only then", () => {
+    const { stream, written } = recordingStream(false);
     const display = progressDisplay(stream);
     let described = 0;
     const report = (fraction: number | null, text: string) => () => {
@@ -32,26 +42,9 @@ describe("progressDisplay on a stream that is not a terminal", () => {
     expect(written).toEqual(["50% reading: halfway\n", "processing hours: 1/2\n"]);
     expect(described).toBe(2);
   });
-});
 
-describe("progressDisplay on a terminal", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ["performance"] });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  it("draws at most five times a second, and ends showing the newest progress", () => {
-    let written = "";
-    const stream = {
-      isTTY: true,
-      columns: 120,
-      write: (text: string) => {
-        written += text;
-        return true;
-      },
-    } as unknown as NodeJS.WriteStream;
+  it("draws at most five times a second on a terminal, and ends showing the newest progress", () => {
+    const { stream, written } = recordingStream(true);
     const display = progressDisplay(stream);
     let described = 0;
     for (let batch = 1; batch <= 1000; batch++) {
@@ -63,6 +56,6 @@ describe("progressDisplay on a terminal", () => {
     expect(described).toBe(1);
     display.stop();
     expect(described).toBe(2);
-    expect(written).toContain("reading: batch 1000");
+    expect(written.join("")).toContain("reading: batch 1000");
   });
 });

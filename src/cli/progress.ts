@@ -1,13 +1,16 @@
 import { SingleBar } from "cli-progress";
 
+/** The fraction done, if known, and a text. */
+type DescribeProgress = () => readonly [fraction: number | null, text: string];
+
 /** Progress of a long run: a bar on a terminal, a plain line every few seconds otherwise (logs, CI). */
 export interface ProgressDisplay {
   /**
-   * Shows the progress `describe` gives (the fraction done, if known, and a text). It is called only
+   * Shows the progress `describe` gives. It is called only
    * when the display is due for an update: runs report progress after every batch of lines, and
    * formatting each report cost more than the bar's redraws.
    */
-  update(describe: () => readonly [fraction: number | null, text: string]): void;
+  update(describe: DescribeProgress): void;
   stop(): void;
 }
 
@@ -25,8 +28,8 @@ export function progressDisplay(stream: NodeJS.WriteStream = process.stderr): Pr
     bar.start(BAR_SCALE, 0, { text: "" });
     let lastDrawn = Number.NEGATIVE_INFINITY;
     /** The newest progress not drawn yet: the bar ends showing it. */
-    let undrawn: (() => readonly [number | null, string]) | undefined;
-    const draw = (describe: () => readonly [number | null, string]) => {
+    let undrawn: DescribeProgress | undefined;
+    const draw = (describe: DescribeProgress) => {
       const [fraction, text] = describe();
       bar.update(Math.round((fraction ?? 0) * BAR_SCALE), { text });
       undrawn = undefined;

@@ -1,5 +1,5 @@
 import type { ActorRollup } from "../definition/actor-label.ts";
-import { epochMsToHour, HOUR_MS, hourToEpochMs } from "../hours.ts";
+import { addHours, epochMsToHour, HOUR_MS, hourToEpochMs } from "../hours.ts";
 import type { ActorObservation } from "./actor-observation.ts";
 import {
   type DiffEvidence,
@@ -331,6 +331,28 @@ export function changedActors(
   }
   for (const gone of previous.values()) changed(gone);
   return into;
+}
+
+/**
+ * The changes under an hour's labels since they were computed (`checkedAt`): the records of the
+ * earlier hours in its window stored after that (`storedAt`, 0 for not at all). Null when one of
+ * those has no record, so that nothing says the labels still hold.
+ */
+export function changesUnderLabels(
+  hour: string,
+  checkedAt: number,
+  storedAt: (hour: string) => number,
+  records: ReadonlyMap<string, ChangedActors>,
+): ChangedActors[] | null {
+  const changes: ChangedActors[] = [];
+  for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
+    const earlier = addHours(hour, -step);
+    if (storedAt(earlier) <= checkedAt) continue;
+    const change = records.get(earlier);
+    if (change === undefined) return null;
+    changes.push(change);
+  }
+  return changes;
 }
 
 /** Whether an hour with these actor metrics reads none of the changed actors and IPs. */

@@ -8,7 +8,13 @@ import { MalformedTally } from "../sources/malformed-tally.ts";
 import { PendingHours } from "../store/pending-hours.ts";
 import type { RawSegment, RawZone, SegmentWriter } from "../store/raw-zone.ts";
 import type { HourState, ShardSpec, Store } from "../store/store.ts";
-import { type ChangedActors, changedActors, ROLLUP_WINDOW_HOURS, readsNoneOf } from "./actor-metrics.ts";
+import {
+  type ChangedActors,
+  changedActors,
+  changesUnderLabels,
+  ROLLUP_WINDOW_HOURS,
+  readsNoneOf,
+} from "./actor-metrics.ts";
 import { type IpHasher, mayGiveDiffEvidence } from "./actor-observation.ts";
 import {
   createHourProcessor,
@@ -497,16 +503,9 @@ class IngestRun {
    */
   private async keepsLabels(hour: string): Promise<boolean> {
     if (this.shard !== undefined || this.pendingBefore.has(hour)) return false;
-    const changes: ChangedActors[] = [];
-    const processedAt = this.processedAt.get(hour) ?? 0;
-    for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
-      const earlier = addHours(hour, -step);
-      if ((this.processedAt.get(earlier) ?? 0) <= processedAt) continue;
-      const change = this.changedActors.get(earlier);
-      if (change === undefined) return false;
-      changes.push(change);
-    }
-    return readsNoneOf(await this.context.store.actorMetrics(hour, hour), changes);
+    const processedAt = (at: string) => this.processedAt.get(at) ?? 0;
+    const changes = changesUnderLabels(hour, processedAt(hour), processedAt, this.changedActors);
+    return changes !== null && readsNoneOf(await this.context.store.actorMetrics(hour, hour), changes);
   }
 
   private emit(phase: IngestProgress["phase"]): void {

@@ -45,11 +45,11 @@ let store: DuckDbStore;
 let now: number;
 let processed: string[];
 
-async function startLive(storeUsed: LiveIngestContext["store"] = store): Promise<LiveIngest> {
+async function startLive(storeUsed: LiveIngestContext["store"] = store, rawDir = dir): Promise<LiveIngest> {
   return LiveIngest.start(
     {
       store: storeUsed,
-      rawZone: new RawZone(dir),
+      rawZone: new RawZone(rawDir),
       refineDependencies: dependencies,
       secretKey,
       observer: { hourProcessed: (hour) => processed.push(hour) },
@@ -290,15 +290,16 @@ describe("LiveIngest", () => {
   });
 });
 
-/** What `read` finds in a store given the two hours at once, by a live ingest of its own. */
+/**
+ * What `read` finds in a store given the two hours at once, by a live ingest of its own; the clock is
+ * then past both hours.
+ */
 async function viewsOfOneLiveIngest<T>(read: (store: DuckDbStore) => Promise<T>): Promise<T> {
   const ownDir = mkdtempSync(join(tmpdir(), "pageviews-live-all-"));
   const ownStore = await DuckDbStore.open(":memory:");
   try {
-    const live = await LiveIngest.start(
-      { store: ownStore, rawZone: new RawZone(ownDir), refineDependencies: dependencies, secretKey },
-      { graceMs: 10 * 60_000, settleMs: 0, flushMs: 60_000, clock: () => Date.parse("2026-01-15T12:10:00Z") },
-    );
+    now = Date.parse("2026-01-15T12:10:00Z");
+    const live = await startLive(ownStore, ownDir);
     await live.accept(await source([...hour10, ...hour11].map(formatWebrequest)), undefined);
     await live.flush();
     await live.processDueHours();

@@ -5,7 +5,13 @@ import type { InputFormat, InputSource } from "../sources/index.ts";
 import { PendingHours } from "../store/pending-hours.ts";
 import type { RawZone } from "../store/raw-zone.ts";
 import type { HourState, Store } from "../store/store.ts";
-import { type ChangedActors, changedActors, ROLLUP_WINDOW_HOURS, readsNoneOf } from "./actor-metrics.ts";
+import {
+  type ChangedActors,
+  changedActors,
+  changesUnderLabels,
+  ROLLUP_WINDOW_HOURS,
+  readsNoneOf,
+} from "./actor-metrics.ts";
 import { ipHasher, readSegments } from "./ingest.ts";
 import { createHourProcessor, type HourOutcome, type HourProcessor } from "./process-hour.ts";
 
@@ -347,16 +353,13 @@ export class LiveIngest {
    */
   async #keepsLabels(hour: string): Promise<boolean> {
     if (!this.#dueForLabelsOnly.has(hour)) return false;
-    const checkedAt = this.#labelsCheckedAt.get(hour) ?? 0;
-    const changes: ChangedActors[] = [];
-    for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
-      const earlier = addHours(hour, -step);
-      if ((this.#storedAt.get(earlier) ?? 0) <= checkedAt) continue;
-      const change = this.#changedActors.get(earlier);
-      if (change === undefined) return false;
-      changes.push(change);
-    }
-    return readsNoneOf(await this.#context.store.actorMetrics(hour, hour), changes);
+    const changes = changesUnderLabels(
+      hour,
+      this.#labelsCheckedAt.get(hour) ?? 0,
+      (earlier) => this.#storedAt.get(earlier) ?? 0,
+      this.#changedActors,
+    );
+    return changes !== null && readsNoneOf(await this.#context.store.actorMetrics(hour, hour), changes);
   }
 
   async #keepLabels(hour: string): Promise<void> {
