@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliDecompressSync, gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type RawSegment, RawZone } from "./raw-zone.ts";
 
@@ -99,7 +100,25 @@ describe("RawZone", () => {
     const content = createHash("sha256")
       .update(`${lines.join("\n")}\n`)
       .digest("hex");
-    expect(written.name).toBe(`webrequest~-~${lines.length}~${content.slice(0, 16)}.gz`);
+    expect(written.name).toBe(`webrequest~-~${lines.length}~${content.slice(0, 16)}.br`);
+    expect(brotliDecompressSync(readFileSync(written.path)).toString()).toBe(`${lines.join("\n")}\n`);
+  });
+
+  it("reads the gzip segments of earlier versions, and does not land their lines again", async () => {
+    const lines = ["a", "ünïcode b"];
+    const text = `${lines.join("\n")}\n`;
+    const hash = createHash("sha256").update(text).digest("hex").slice(0, 16);
+    mkdirSync(zone.hourDir("2026011510"), { recursive: true });
+    const name = `webrequest~-~2~${hash}.gz`;
+    writeFileSync(join(zone.hourDir("2026011510"), name), gzipSync(text));
+    const [earlier] = await zone.segments("2026011510");
+    expect(earlier).toMatchObject({ name, lines: 2 });
+    expect(await zone.readLines(earlier as RawSegment)).toEqual(lines);
+    const before = await zone.fingerprint("2026011510");
+    expect(await zone.land("2026011510", "webrequest", undefined, lines)).toEqual(earlier);
+    expect(readdirSync(zone.hourDir("2026011510"))).toEqual([name]);
+    expect(await zone.fingerprint("2026011510")).toBe(before);
+    expect((await zone.land("2026011510", "webrequest", undefined, ["c"])).name).toMatch(/\.br$/);
   });
 
   it("leaves nothing of a segment given up", async () => {
