@@ -3,9 +3,7 @@ import { automatedActors } from "../definition/actor-label.ts";
 import type { RawRequest } from "../definition/types.ts";
 import { addHours, hourOf } from "../hours.ts";
 import { createRefiners, type RefineDependencies, type Refined, type Refiner } from "../refine/refine.ts";
-import { parseCombinedLine } from "../sources/combined-log.ts";
-import { carriesXAnalytics, type InputFormat } from "../sources/index.ts";
-import { parseWebrequestLine } from "../sources/webrequest-json.ts";
+import { carriesXAnalytics, type InputFormat, type LineParser, parserFor } from "../sources/index.ts";
 import type { ProcessedHour, ShardSpec, Store } from "../store/store.ts";
 import { HourlyActorMetricsBuilder, ROLLUP_WINDOW_HOURS, rollUp } from "./actor-metrics.ts";
 import {
@@ -38,9 +36,6 @@ export interface HourProcessor {
   startHour(hour: string): HourInProgress;
 }
 
-/** Parses a raw line, or says why it is not a request. */
-export type LineParser = (line: string) => RawRequest | string;
-
 /** An hour's lines taken one by one, then labelled and counted as rows of pageview_hourly. */
 export interface HourInProgress {
   /** Adds a line: already parsed, or with the parser to parse it with unless it is a duplicate. */
@@ -66,7 +61,7 @@ export function createHourProcessor(options: HourProcessorOptions): HourProcesso
     async process(hour, segments) {
       const lines = startHour(hour);
       for await (const segment of segments) {
-        const parse = lineParser(segment);
+        const parse = parserFor(segment.format, segment.host);
         for (const line of segment.lines) lines.add(line, segment.format, parse);
       }
       return lines.finish();
@@ -195,10 +190,4 @@ function refinedFacts({ record, xAnalytics }: Refined): RefinedRequestFacts {
     countryCode: record.country_code,
     xAnalytics,
   };
-}
-
-function lineParser(segment: SegmentLines): LineParser {
-  if (segment.format === "webrequest") return parseWebrequestLine;
-  const options = { vhost: segment.format === "vhost_combined", host: segment.host };
-  return (line) => parseCombinedLine(line, options);
 }

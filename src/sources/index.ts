@@ -209,9 +209,11 @@ function firstTexts(batches: Line[][]): string[] {
   return texts;
 }
 
-type LineParser = (line: string) => RawRequest | string;
+/** Parses a raw line, or says why it is not a request. */
+export type LineParser = (line: string) => RawRequest | string;
 
-function parserFor(format: InputFormat | null, host: string | undefined): LineParser {
+/** The parser of a format's lines (for combined logs, with the host given with --host). */
+export function parserFor(format: InputFormat | null, host: string | undefined): LineParser {
   switch (format) {
     case "webrequest":
       return parseWebrequestLine;
