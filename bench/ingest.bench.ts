@@ -1,12 +1,14 @@
 /**
  * End-to-end ingest of generated traffic (2 M lines over 24 hours) into an empty data directory:
- * lines/s beside the same run's `zcat | wc -l`, peak RSS, bytes on disk per million pageviews (raw
- * zone and aggregates apart), and the time to re-process one hour.
+ * lines/s beside the same run's `zcat | wc -l`, CPU time, peak RSS, bytes on disk per million
+ * pageviews (raw zone and aggregates apart), and the time to re-process one hour. Also the floor under
+ * it: the steps every line must go through, alone (bench/support/ingest-floor.ts).
  *
  *   npm run bench:ingest [-- --lines N]
  */
 import { spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -46,11 +48,25 @@ if (!existsSync(input)) {
   await new Promise((resolve) => out.end(resolve));
 }
 
-function timed(command: string): { seconds: number; stderr: string; stdout: string } {
+function timed(command: string): { seconds: number; stderr: string; stdout: string; cpuSeconds: number } {
   const started = performance.now();
-  const result = spawnSync("bash", ["-c", command], { encoding: "utf8", maxBuffer: 1 << 26 });
+  // `times` prints the shell's user and system time, then its children's: the command's processes.
+  const result = spawnSync("bash", ["-c", `${command}; status=$?; times >&2; exit $status`], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
   if (result.status !== 0) throw new Error(`${command} failed:\n${result.stderr}`);
-  return { seconds: (performance.now() - started) / 1000, stdout: result.stdout, stderr: result.stderr };
+  const output = result.stderr.trimEnd().split("\n");
+  const times = output.splice(-2).at(-1) ?? "";
+  const [user, system] = [...times.matchAll(/(\d+)m([\d.]+)s/g)].map(
+    (match) => Number(match[1]) * 60 + Number(match[2]),
+  );
+  return {
+    seconds: (performance.now() - started) / 1000,
+    stdout: result.stdout,
+    stderr: `${output.join("\n")}\n`,
+    cpuSeconds: (user ?? 0) + (system ?? 0),
+  };
 }
 
 /** pageview_hourly's rows and the bytes of the blocks its columns use (a block may hold other data too). */
@@ -86,6 +102,12 @@ const baseline = timed(`zcat '${input}' | wc -l`);
 const counted = Number(baseline.stdout.trim());
 const run = timed(`'${pageviews}' ingest --data-dir '${dataDir}' '${input}'`);
 const late = timed(`'${pageviews}' ingest --data-dir '${dataDir}' '${lateInput}'`);
+const floorDir = `${outDir}ingest-floor-data`;
+rmSync(floorDir, { recursive: true, force: true });
+const floor = timed(
+  `'${process.execPath}' --import tsx '${fileURLToPath(new URL("./support/ingest-floor.ts", import.meta.url))}' '${input}' '${floorDir}'`,
+);
+rmSync(floorDir, { recursive: true, force: true });
 
 const pageviewsIngested = [...run.stderr.matchAll(/^ {2}(user|spider|automated): (\d+)$/gm)]
   .filter((match) => run.stderr.indexOf(match[0]) > run.stderr.indexOf("pageviews by agent type"))
@@ -110,6 +132,13 @@ console.log(
 );
 console.log(`ratio ingest / zcat     ${(baseline.seconds / run.seconds).toFixed(3)}`);
 console.log(`target ≥ 100,000 lines/s → ${rate(run.seconds) >= 100_000 ? "met" : "NOT met"}`);
+const microsPerLine = (cpuSeconds: number) => ((cpuSeconds / counted) * 1e6).toFixed(1);
+console.log(
+  `ingest CPU              ${run.cpuSeconds.toFixed(1)} s: ${(run.cpuSeconds / run.seconds).toFixed(2)} cores on average, ${microsPerLine(run.cpuSeconds)} µs a line (100,000 lines/s on ${availableParallelism()} cores allows ${((availableParallelism() / 100_000) * 1e6).toFixed(0)} µs)`,
+);
+console.log(
+  `floor (read, parse, SHA-1, land; nothing else) ${floor.seconds.toFixed(2)} s  ${rate(floor.seconds).toLocaleString()} lines/s, ${microsPerLine(floor.cpuSeconds)} µs of CPU a line`,
+);
 console.log(`peak RSS                ${peak} MiB`);
 console.log(`pageviews ingested      ${pageviewsIngested.toLocaleString()}`);
 console.log(
