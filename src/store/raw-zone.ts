@@ -226,8 +226,9 @@ const BROTLI_SUFFIX = ".br";
 const GZIP_SUFFIX = ".gz";
 
 /**
- * Bytes a writer may be ahead of the compressor before it is asked to wait: with the stream's own limit (16 KiB),
- * every batch of lines waited for its own compression, and the two never ran at the same time.
+ * Bytes a writer may be ahead of the compressor before it is asked to wait: with the stream's own
+ * limit (16 KiB), every batch of lines waited for its own compression, and the two never ran at the
+ * same time.
  */
 const UNCOMPRESSED_AHEAD_BYTES = 8 * 2 ** 20;
 
@@ -235,9 +236,9 @@ const UNCOMPRESSED_AHEAD_BYTES = 8 * 2 ** 20;
 const CHUNK_CHARS = 2 ** 20;
 
 /**
- * Lines are encoded straight into buffers of this size, each handed to the compressor whole and reused once it
- * has read it. Joining a batch into one string and encoding that copied every line three times into
- * fresh memory: on the 2 M-line bench, 60 % of the ingest's page faults.
+ * Lines are encoded straight into buffers of this size, each handed to the compressor whole and
+ * reused once it has read it. Joining a batch into one string and encoding that copied every line
+ * three times into fresh memory: on the 2 M-line bench, 60 % of the ingest's page faults.
  */
 const ENCODED_CHUNK_BYTES = 2 ** 20;
 
@@ -307,7 +308,7 @@ export class SegmentWriter {
     return this.#compressor.writableLength < UNCOMPRESSED_AHEAD_BYTES;
   }
 
-  /** Hands the lines encoded so far to brotli (and the hash); their buffer comes back once it has read them. */
+  /** Hands the lines encoded so far to brotli (and the hash); their buffer comes back once read. */
   #compressChunk(): void {
     const chunk = this.#chunk;
     if (chunk === undefined || this.#failure !== undefined) return;
@@ -355,7 +356,7 @@ export class SegmentWriter {
     const shardTag = shard === undefined ? "" : `~${shard.index}of${shard.count}`;
     const stem = `${format}~${host ?? "-"}~${this.#lines}~${this.#hash.digest("hex").slice(0, 16)}${shardTag}`;
     const segment = { hour, format, host, lines: this.#lines, shard };
-    // The same lines landed by an earlier version, gzip-compressed: kept, so the hour's raw data is unchanged.
+    // The same lines landed gzip-compressed by an earlier version stay, and the hour's raw data with them.
     const landedAsGzip = join(dir, stem + GZIP_SUFFIX);
     const earlierBytes = await sizeIfExists(landedAsGzip);
     if (earlierBytes !== undefined) {
