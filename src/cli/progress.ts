@@ -6,9 +6,9 @@ type DescribeProgress = () => readonly [fraction: number | null, text: string];
 /** Progress of a long run: a bar on a terminal, a plain line every few seconds otherwise (logs, CI). */
 export interface ProgressDisplay {
   /**
-   * Shows the progress `describe` gives. It is called only
-   * when the display is due for an update: runs report progress after every batch of lines, and
-   * formatting each report cost more than the bar's redraws.
+   * Shows the progress `describe` gives. It is called only when the display is due for an update:
+   * runs report progress after every batch of lines, and formatting each report cost more than the
+   * bar's redraws.
    */
   update(describe: DescribeProgress): void;
   stop(): void;

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { loadConfig } from "../config/load.ts";
 import type { PageviewsConfig } from "../config/schema.ts";
+import { unlessMissing } from "../missing-file.ts";
 import { type AuditEntry, AuditLog, auditLogPath, readAuditLog } from "../pipeline/audit-log.ts";
 import {
   type ActorData,
@@ -264,12 +265,7 @@ function seconds(iso: string): string {
 }
 
 async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
+  return (await unlessMissing(stat(path)))?.isDirectory() ?? false;
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;

@@ -164,6 +164,13 @@ export function rollupWindow(endHour: string): string[] {
   return hours;
 }
 
+/** The later hours whose rollup windows hold `hour`: their labels read its actor metrics. */
+export function laterHoursReading(hour: string): string[] {
+  const hours: string[] = [];
+  for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) hours.push(addHours(hour, step));
+  return hours;
+}
+
 interface RollupAccumulator {
   actorSignature: string;
   isPageview: boolean;
@@ -345,8 +352,7 @@ export function changesUnderLabels(
   records: ReadonlyMap<string, ChangedActors>,
 ): ChangedActors[] | null {
   const changes: ChangedActors[] = [];
-  for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
-    const earlier = addHours(hour, -step);
+  for (const earlier of rollupWindow(hour).slice(0, -1)) {
     if (storedAt(earlier) <= checkedAt) continue;
     const change = records.get(earlier);
     if (change === undefined) return null;

@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { unlessMissing } from "../missing-file.ts";
 import { syncDirectory } from "../store/durable-fs.ts";
 
 /** Raw data of one hour, by segment count, line count and compressed size. */
@@ -118,13 +119,8 @@ export interface AuditLogContents {
 
 /** Reads and checks every line; a log that does not exist yet has no entries. */
 export async function readAuditLog(path: string): Promise<AuditLogContents> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { entries: [], corrupt: [] };
-    throw error;
-  }
+  const text = await unlessMissing(readFile(path, "utf8"));
+  if (text === undefined) return { entries: [], corrupt: [] };
   const entries: AuditEntry[] = [];
   const corrupt: CorruptAuditLine[] = [];
   const lines = text.split("\n");

@@ -1,7 +1,7 @@
 import { createHmac, createSecretKey } from "node:crypto";
 import { currentDefinition } from "../definition/index.ts";
 import type { RawRequest } from "../definition/types.ts";
-import { addHours, dayOf, epochMsToHour, hourOf } from "../hours.ts";
+import { dayOf, epochMsToHour, hourOf } from "../hours.ts";
 import type { RefineDependencies } from "../refine/refine.ts";
 import { type InputFormat, openSource, type SourceOptions } from "../sources/index.ts";
 import { MalformedTally } from "../sources/malformed-tally.ts";
@@ -12,7 +12,7 @@ import {
   type ChangedActors,
   changedActors,
   changesUnderLabels,
-  ROLLUP_WINDOW_HOURS,
+  laterHoursReading,
   readsNoneOf,
 } from "./actor-metrics.ts";
 import { type IpHasher, mayGiveDiffEvidence } from "./actor-observation.ts";
@@ -328,8 +328,7 @@ class IngestRun {
     // before one of those changed is processed again.
     const stale = new Set<string>();
     for (const [changed, at] of this.processedAt) {
-      for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
-        const later = addHours(changed, step);
+      for (const later of laterHoursReading(changed)) {
         const laterAt = this.processedAt.get(later);
         if (laterAt === undefined ? this.states.has(later) : laterAt < at) stale.add(later);
       }
@@ -481,12 +480,7 @@ class IngestRun {
 
   /** The stored hours whose labels read this one's actor metrics. */
   private storedLaterHours(hour: string): string[] {
-    const later: string[] = [];
-    for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
-      const hourAfter = addHours(hour, step);
-      if (this.isStored(hourAfter)) later.push(hourAfter);
-    }
-    return later;
+    return laterHoursReading(hour).filter((later) => this.isStored(later));
   }
 
   private async recordPending(hours: readonly string[]): Promise<void> {

@@ -1,5 +1,5 @@
 import { currentDefinition } from "../definition/index.ts";
-import { addHours, dayOf, epochMsToHour, HOUR_MS, hourOf, hourToEpochMs } from "../hours.ts";
+import { dayOf, epochMsToHour, HOUR_MS, hourOf, hourToEpochMs } from "../hours.ts";
 import type { RefineDependencies } from "../refine/refine.ts";
 import type { InputFormat, InputSource } from "../sources/index.ts";
 import { PendingHours } from "../store/pending-hours.ts";
@@ -9,7 +9,7 @@ import {
   type ChangedActors,
   changedActors,
   changesUnderLabels,
-  ROLLUP_WINDOW_HOURS,
+  laterHoursReading,
   readsNoneOf,
 } from "./actor-metrics.ts";
 import { ipHasher, readSegments } from "./ingest.ts";
@@ -308,8 +308,7 @@ export class LiveIngest {
       // zone: one purged keeps its aggregates as they are. Recorded before the hour is stored, so that
       // a restart labels them again even if this process dies before it does.
       const later: string[] = [];
-      for (let step = 1; step < ROLLUP_WINDOW_HOURS; step++) {
-        const hourAfter = addHours(hour, step);
+      for (const hourAfter of laterHoursReading(hour)) {
         if (this.#states.has(hourAfter) && (await rawZone.hasSegments(hourAfter))) later.push(hourAfter);
       }
       if (later.some((hourAfter) => !this.#toRelabel.has(hourAfter))) {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { BigIntStats } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, readFile, rename, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { unlessMissing } from "../missing-file.ts";
 import { syncDirectory } from "../store/durable-fs.ts";
 import { decompressIfGzip } from "./gzip.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "./lines.ts";
@@ -541,22 +542,12 @@ function keyOf(stats: BigIntStats): string {
   return `${stats.dev}:${stats.ino}`;
 }
 
-async function statIfExists(path: string): Promise<BigIntStats | undefined> {
-  try {
-    return await stat(path, { bigint: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+function statIfExists(path: string): Promise<BigIntStats | undefined> {
+  return unlessMissing(stat(path, { bigint: true }));
 }
 
-async function openIfExists(path: string): Promise<FileHandle | undefined> {
-  try {
-    return await open(path, "r");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+function openIfExists(path: string): Promise<FileHandle | undefined> {
+  return unlessMissing(open(path, "r"));
 }
 
 async function readHead(handle: FileHandle, length: number): Promise<Buffer> {

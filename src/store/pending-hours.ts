@@ -1,5 +1,6 @@
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { unlessMissing } from "../missing-file.ts";
 import { syncDirectory } from "./durable-fs.ts";
 import type { ShardSpec } from "./store.ts";
 
@@ -22,13 +23,8 @@ export class PendingHours {
   }
 
   async read(): Promise<Set<string>> {
-    try {
-      const text = await readFile(this.#path, "utf8");
-      return new Set(text.split("\n").filter((line) => HOUR.test(line)));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Set();
-      throw error;
-    }
+    const text = (await unlessMissing(readFile(this.#path, "utf8"))) ?? "";
+    return new Set(text.split("\n").filter((line) => HOUR.test(line)));
   }
 
   /** Replaces the recorded hours; durable when it returns. */

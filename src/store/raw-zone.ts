@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import { brotliDecompress, constants, createBrotliCompress, gunzip } from "node:zlib";
+import { unlessMissing } from "../missing-file.ts";
 import type { InputFormat } from "../sources/index.ts";
 import { syncDirectory } from "./durable-fs.ts";
 import type { ShardSpec } from "./store.ts";
@@ -358,7 +359,7 @@ export class SegmentWriter {
     const segment = { hour, format, host, lines: this.#lines, shard };
     // The same lines landed gzip-compressed by an earlier version stay, and the hour's raw data with them.
     const landedAsGzip = join(dir, stem + GZIP_SUFFIX);
-    const earlierBytes = await sizeIfExists(landedAsGzip);
+    const earlierBytes = (await unlessMissing(stat(landedAsGzip)))?.size;
     if (earlierBytes !== undefined) {
       await rm(this.#temporary, { force: true });
       return { ...segment, path: landedAsGzip, name: stem + GZIP_SUFFIX, bytes: earlierBytes };
@@ -392,20 +393,6 @@ function landedBy(match: RegExpExecArray, shard: ShardSpec | undefined): boolean
   return shard === undefined || (Number(match[5]) === shard.index && Number(match[6]) === shard.count);
 }
 
-async function sizeIfExists(path: string): Promise<number | undefined> {
-  try {
-    return (await stat(path)).size;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-}
-
 async function listDir(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
+  return (await unlessMissing(readdir(dir))) ?? [];
 }
